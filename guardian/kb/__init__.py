@@ -1,0 +1,1 @@
+"""The knowledge base: lesson files materialised from a hash-chained ledger."""

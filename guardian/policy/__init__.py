@@ -1,0 +1,1 @@
+"""Policy engine: packs of declarative rules applied to lessons (see ``engine`` and ``base``)."""
