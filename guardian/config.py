@@ -57,7 +57,7 @@ class Suppression:
     lessons: tuple[str, ...] = ()
 
     def matches(self, rule: str, path: str | None, lesson_id: str | None, root: Path) -> bool:
-        if rule != self.rule and self.rule != "*":
+        if self.rule not in (rule, "*"):
             return False
         if self.lessons and lesson_id not in self.lessons:
             return False
@@ -125,6 +125,7 @@ def load_config(start: Path | None = None, *, file: Path | None = None) -> Confi
     """Read the configuration for the repository containing ``start`` (default: cwd)."""
     import tomllib
 
+    source: Path | None
     if file is not None:
         root, source = file.resolve().parent, file.resolve()
         if not source.is_file():
@@ -163,7 +164,8 @@ def parse_config(data: Mapping[str, Any], *, root: Path, source: Path | None = N
         raise ConfigError(f"{where}: 'packs' must be a non-empty list of strings; got {packs!r}")
     max_bytes = data.get("max_file_bytes", 1 << 20)
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
-        raise ConfigError(f"{where}: 'max_file_bytes' must be a positive integer; got {max_bytes!r}")
+        raise ConfigError(
+            f"{where}: 'max_file_bytes' must be a positive integer; got {max_bytes!r}")
 
     rules: dict[str, RuleOverride] = {}
     raw_rules = data.get("rules", {})

@@ -71,11 +71,11 @@ class KBError(GuardianError):
 
 
 class ConflictError(KBError):
-    """The KB version changed between read and write (compare-and-swap failed). Re-read, retry."""
+    """The KB version changed under a write (compare-and-swap failed): re-read, retry."""
 
 
 class LedgerError(KBError):
-    """The ledger cannot be read or appended to. Nothing was promoted; check disk and permissions."""
+    """The ledger cannot be read or appended to. Nothing was promoted; check disk, permissions."""
 
 
 class PluginError(GuardianError):

@@ -17,7 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-_ANNOTATIONS = frozenset({"$schema", "$id", "title", "description", "$comment", "default", "examples"})
+_ANNOTATIONS = frozenset(
+    {"$schema", "$id", "title", "description", "$comment", "default", "examples"})
 _SUPPORTED = _ANNOTATIONS | {
     "type", "required", "properties", "patternProperties", "additionalProperties", "enum",
     "const", "pattern", "minLength", "maxLength", "items", "minItems", "maxItems", "minimum",
@@ -174,7 +175,7 @@ class Validator:
             yield SchemaError(ptr, f"{_short(value)} does not match {schema['pattern']!r}")
 
     def _object(
-        self, value: Mapping[str, Any], schema: Mapping[str, Any], ptr: str
+        self, value: Mapping[Any, Any], schema: Mapping[str, Any], ptr: str
     ) -> Iterator[SchemaError]:
         for name in schema.get("required", ()):
             if name not in value:

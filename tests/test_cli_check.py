@@ -194,7 +194,7 @@ class TestFormats:
 
 class TestFastPath:
     def test_check_imports_no_heavy_modules(self) -> None:
-        """guardian check imports neither anthropic, hypothesis, pytest, jsonschema nor structlog."""
+        """guardian check imports no anthropic, hypothesis, pytest, jsonschema or structlog."""
         result = subprocess.run(
             [sys.executable, "-X", "importtime", "-m", "guardian", "check", str(EXAMPLES)],
             cwd=ROOT, text=True, capture_output=True, timeout=60, check=False)

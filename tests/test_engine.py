@@ -69,7 +69,8 @@ class TestBuiltins:
         from tests.plugins.rules import ForbiddenWordRule
 
         rule = ForbiddenWordRule(id="fw", severity="warn", options={"words": ["zebra"]})
-        assert repr(rule) == "forbidden-word(id='fw', severity='warn', options={'words': ['zebra']})"
+        expected = "forbidden-word(id='fw', severity='warn', options={'words': ['zebra']})"
+        assert repr(rule) == expected
         assert pack.exists()
 
 

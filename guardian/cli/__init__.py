@@ -65,8 +65,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
-        code = exc.code if isinstance(exc.code, int) else EXIT_USAGE
-        return code
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     from guardian import log
     from guardian.errors import ConfigError, GuardianError, InputError, KBError, PluginError
 

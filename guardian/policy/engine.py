@@ -113,7 +113,8 @@ def _parse_pack(origin: str, raw: bytes) -> PackInfo:
     import yaml
 
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyPackError(f"{origin}: not a valid YAML policy pack: {exc}") from None
     from guardian.schemas import validator
@@ -200,7 +201,8 @@ class Policy:
         path = lesson.source.path if lesson.source else None
         findings: list[Finding] = []
         for rule in self.rules:
-            for found in rule.check(lesson, ctx):
+            for raw in rule.check(lesson, ctx):
+                found = raw
                 if rule.severity == "warn" and found.severity == "block":
                     found = replace(found, severity="warn")
                 for supp in self.suppressions:
