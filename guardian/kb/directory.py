@@ -90,11 +90,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         ledger (creating one for a non-empty ledger would bless a possible truncation).
         Returns what was created.
         """
-        created = []
-        for folder in (self.kb_dir, self.lessons_dir):
-            if not folder.is_dir():
-                folder.mkdir(parents=True, exist_ok=True)
-                created.append(f"{folder}/")
+        created = self._ensure_layout()
         with kb_lock(self.kb_dir, exclusive=True, timeout=self._lock_timeout):
             data = read_regular(self.ledger_path, missing_ok=True)
             if data is None:
@@ -105,6 +101,19 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             if not data and read_regular(self.head_path, missing_ok=True) is None:
                 atomic_write(self.head_path, Head.empty(Replay().digest).to_bytes(self.key))
                 created.append(str(self.head_path))
+        return created
+
+    def _ensure_layout(self) -> list[str]:
+        """Create the KB folder (with a .gitignore for the lock file) and lessons/."""
+        created = []
+        if not self.kb_dir.is_dir():
+            self.kb_dir.mkdir(parents=True, exist_ok=True)
+            created.append(f"{self.kb_dir}/")
+            atomic_write(self.kb_dir / ".gitignore", b"# the KB lock file (guardian)\n/.lock\n")
+            created.append(str(self.kb_dir / ".gitignore"))
+        if not self.lessons_dir.is_dir():
+            self.lessons_dir.mkdir(exist_ok=True)
+            created.append(f"{self.lessons_dir}/")
         return created
 
     # -- reading --------------------------------------------------------------------------
@@ -153,7 +162,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
 
     # -- writing --------------------------------------------------------------------------
     def _commit(self, changes: Sequence[Change], expected_version: int | None) -> list[Entry]:
-        self.lessons_dir.mkdir(parents=True, exist_ok=True)
+        self._ensure_layout()
         with kb_lock(self.kb_dir, exclusive=True, timeout=self._lock_timeout):
             ledger, data, head, head_bytes = self._read()
             if ledger.tail:

@@ -257,8 +257,9 @@ class MemoryKnowledgeBase(KnowledgeBase):
             except ReplayError:
                 break
         last = self._entries[-1].hash if self._entries else ZERO_HASH
-        return Head(len(self._entries), last, len(self._entries), replay.version,
+        head = Head(len(self._entries), last, len(self._entries), replay.version,
                     replay.digest)
+        return Head.parse(head.to_bytes(self.key), self._name)  # with its MAC when keyed
 
     def verify(self) -> VerifyReport:
         problems, notes, replay = check_ledger(
