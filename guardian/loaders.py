@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from guardian.errors import LessonError
-from guardian.memory import is_memory_path
 from guardian.records import Lesson, Source, SourceFormat
 from guardian.schemas import SchemaError, validator
 from guardian.syntax import (
@@ -57,6 +56,10 @@ DEFAULT_MAX_BYTES = 1 << 20
 
 _SUFFIX_FORMATS: dict[str, SourceFormat] = {
     ".json": "json", ".yaml": "yaml", ".yml": "yaml", ".md": "markdown", ".markdown": "markdown"}
+#: File names (compared in lower case) that agents read as standing instructions.
+MEMORY_NAMES = frozenset({
+    "agents.md", "agent.md", "claude.md", "claude.local.md", "skill.md", "gemini.md",
+    "copilot-instructions.md", ".cursorrules", ".windsurfrules"})
 #: Directories a walk never enters; other hidden ones are skipped too, except AGENT_DIRS.
 SKIP_DIRS = frozenset({
     ".git", ".hg", ".svn", ".guardian-cache", ".venv", "venv", "node_modules", "__pycache__",
@@ -157,6 +160,25 @@ def decode_text(data: bytes, path: str) -> str:
 
 # --- formats -------------------------------------------------------------------------------
 
+def is_memory_path(path: Path | str) -> bool:
+    """Whether an agent reads this file as memory: AGENTS.md, CLAUDE.md, SKILL.md, *.mdc, ...
+
+    Also Markdown under ``.claude/`` (commands, agents, skills) or ``.cursor/rules/``, and
+    GitHub Copilot's ``*.instructions.md``. Letter case does not matter.
+    """
+    p = Path(path)
+    name = p.name.lower()
+    if name in MEMORY_NAMES or name.endswith((".mdc", ".instructions.md")):
+        return True
+    if name.endswith(".md"):
+        parents = [part.lower() for part in p.parts[:-1]]
+        if ".claude" in parents:
+            return True
+        if ".cursor" in parents and "rules" in parents[parents.index(".cursor"):]:
+            return True
+    return False
+
+
 def source_format(path: Path | str) -> SourceFormat | None:
     """The format a file is read as, from its name: json, yaml, markdown, memory, or None."""
     if is_memory_path(path):
@@ -250,6 +272,15 @@ def _value_at(doc: Any, pointer: str) -> Any:
     return doc
 
 
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    kind = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
+            dict: "object"}.get(type(value), type(value).__name__)
+    shown = repr(value)
+    return f"{kind} {shown if len(shown) <= 60 else shown[:57] + '...'}"
+
+
 def _yaml_hint(value: Any) -> str:
     if isinstance(value, bool):
         return (" (YAML reads unquoted yes, no, on, off, true and false as booleans; put the "
@@ -276,6 +307,12 @@ def schema_message(error: SchemaError, doc: Any, *, yaml_like: bool = False) -> 
         return f"{head}{where} ({allowed}{hint}" if allowed else f"{head}{where}{hint}"
     value = _value_at(doc, error.pointer)
     subject = repr(name) if name else "the lesson"
+    if message.startswith("must be of type"):
+        expected = message[len("must be of type "):].split(", got ", 1)[0]
+        if not name:
+            return f"a lesson must be an object of fields (id, kind, title, body); got " \
+                   f"{_describe(value)}"
+        message = f"must be of type {expected}; got {_describe(value)}"
     if " does not match " in message:
         pattern = message.rsplit(" does not match ", 1)[1].strip("'")
         text = f"{subject} must match {pattern}; got {value!r}"

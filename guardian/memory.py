@@ -22,18 +22,13 @@ that what is checked is what the agent reads.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from guardian.errors import LessonError
     from guardian.records import Lesson
 
-#: File names (compared in lower case) that agents read as standing instructions.
-MEMORY_NAMES = frozenset({
-    "agents.md", "agent.md", "claude.md", "claude.local.md", "skill.md", "gemini.md",
-    "copilot-instructions.md", ".cursorrules", ".windsurfrules"})
 TITLE_LIMIT = 80
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
@@ -46,29 +41,9 @@ _LOOSE_FIELD = re.compile(r"^([A-Za-z0-9_][\w.-]*)[ \t]*:(.*)$")
 _PYTHON_INFO = frozenset({"python", "py", "python3"})
 
 
-def is_memory_path(path: PurePath | str) -> bool:
-    """Whether an agent reads this file as memory: AGENTS.md, CLAUDE.md, SKILL.md, *.mdc, ...
-
-    Also Markdown under ``.claude/`` (commands, agents, skills) or ``.cursor/rules/``, and
-    GitHub Copilot's ``*.instructions.md``. Letter case does not matter.
-    """
-    p = PurePath(path)
-    name = p.name.lower()
-    if name in MEMORY_NAMES or name.endswith((".mdc", ".instructions.md")):
-        return True
-    if name.endswith(".md"):
-        parents = [part.lower() for part in p.parts[:-1]]
-        if ".claude" in parents:
-            return True
-        if ".cursor" in parents and "rules" in parents[parents.index(".cursor"):]:
-            return True
-    return False
-
-
 # --- front matter --------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class FrontMatter:
+class FrontMatter(NamedTuple):
     """YAML front matter: its text (between the ``---`` lines), where it starts, what follows."""
 
     text: str
@@ -203,22 +178,35 @@ def first_python_block(markdown: str) -> tuple[str, int] | None:
     return None
 
 
-@dataclass(slots=True)
 class _Heading:
-    level: int
-    text: str
-    line: int
-    covered: bool = False
+    """A heading on the current path; ``covered`` once some lesson sits under it."""
+
+    __slots__ = ("covered", "level", "line", "text")
+
+    def __init__(self, level: int, text: str, line: int) -> None:
+        self.level = level
+        self.text = text
+        self.line = line
+        self.covered = False
 
 
-@dataclass(slots=True)
 class Block:
-    """One lesson-sized piece of a memory file: where it starts, its text, its headings."""
+    """One lesson-sized piece of a memory file: where it starts, its lines, its headings.
 
-    line: int
-    column: int
-    lines: list[str]
-    section: list[tuple[str, int]] = field(default_factory=list)
+    ``section`` is the heading path above it, each heading with its line.
+    """
+
+    __slots__ = ("column", "line", "lines", "section")
+
+    def __init__(self, line: int, column: int, lines: list[str],
+                 section: list[tuple[str, int]]) -> None:
+        self.line = line
+        self.column = column
+        self.lines = lines
+        self.section = section
+
+    def __repr__(self) -> str:
+        return f"Block(line={self.line}, column={self.column}, lines={self.lines!r})"
 
     @property
     def text(self) -> str:

@@ -16,8 +16,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from guardian.schemas import escape_pointer_token
 
@@ -139,18 +138,21 @@ class _Under:
 
 # --- JSON ----------------------------------------------------------------------------------
 
-@dataclass(slots=True)
 class _Frame:
-    is_object: bool
-    pointer: str
-    index: int = 0
-    expect_key: bool = True
-    member: str = ""
-    keys: set[str] = field(default_factory=set)
+    """An open JSON array or object during a scan."""
+
+    __slots__ = ("expect_key", "index", "is_object", "keys", "member", "pointer")
+
+    def __init__(self, is_object: bool, pointer: str) -> None:
+        self.is_object = is_object
+        self.pointer = pointer
+        self.index = 0
+        self.expect_key = True
+        self.member = ""
+        self.keys: set[str] = set()
 
 
-@dataclass(frozen=True, slots=True)
-class JsonScan:
+class JsonScan(NamedTuple):
     """What one pass over a JSON text found.
 
     ``offsets`` maps each pointer to the offset of its member's key (inside objects) or of the
@@ -338,6 +340,19 @@ def _check_end(text: str, end: int) -> None:
         raise json.JSONDecodeError("Extra data", text, end)
 
 
+_JSON_HINTS = {
+    "Invalid control character at": "a raw control character (line break, tab) inside a "
+                                     "string; write it as \\n or \\t",
+    "Expecting property name enclosed in double quotes": "expecting a field name in double "
+                                                         "quotes (a trailing comma?)",
+    "Unterminated string starting at": "a string is not closed (missing '\"')",
+}
+
+
+def _json_hint(message: str) -> str:
+    return _JSON_HINTS.get(message, message[:1].lower() + message[1:])
+
+
 def nesting_exceeds(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Whether arrays and objects in ``value`` nest deeper than ``limit`` (iterative)."""
     todo = [(value, 1)]
@@ -357,8 +372,7 @@ def depth_message() -> str:
             f"this value")
 
 
-@dataclass(frozen=True, slots=True)
-class JsonDocument:
+class JsonDocument(NamedTuple):
     """A parsed JSON text; for a top-level array, the offset where each item starts."""
 
     value: Any
@@ -386,9 +400,11 @@ def parse_json(text: str) -> JsonDocument:
         raise SyntaxProblem(depth_message(), offset_position(
             text, scan_json(text).too_deep or 0)) from None
     except json.JSONDecodeError as exc:
-        raise SyntaxProblem(f"not valid JSON: {exc.msg}", (exc.lineno, exc.colno)) from None
-    except ValueError as exc:  # an integer too long to convert
-        raise SyntaxProblem(f"number out of range ({exc}); lesson files hold ordinary numbers",
+        raise SyntaxProblem(f"not valid JSON: {_json_hint(exc.msg)}",
+                            (exc.lineno, exc.colno)) from None
+    except ValueError:  # an integer too long to convert
+        raise SyntaxProblem(f"a number with more than {_INT_DIGITS_LIMIT} digits is out of "
+                            f"range; lesson files hold ordinary numbers",
                             offset_position(text, scan_json(text).bad_number or 0)) from None
     return JsonDocument(value, starts)
 
@@ -422,8 +438,7 @@ _COLLECTION_TAGS = frozenset({_CORE + "map", _CORE + "seq"})
 _TYPE_NAMES = {bool: "a boolean", int: "a number", float: "a number", type(None): "null"}
 
 
-@dataclass(frozen=True, slots=True)
-class YamlDocument:
+class YamlDocument(NamedTuple):
     """One YAML document: its value, each pointer's (line, column), and where it starts."""
 
     value: Any
@@ -432,12 +447,16 @@ class YamlDocument:
     column: int
 
 
-@dataclass(slots=True)
 class _Open:
-    value: Any
-    pointer: str
-    is_map: bool
-    key: str | None = None
+    """An open YAML mapping or sequence while building; ``key`` is the pending field name."""
+
+    __slots__ = ("is_map", "key", "pointer", "value")
+
+    def __init__(self, value: Any, pointer: str, is_map: bool) -> None:
+        self.value = value
+        self.pointer = pointer
+        self.is_map = is_map
+        self.key: str | None = None
 
 
 def _shown_tag(tag: str) -> str:
