@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -127,12 +127,16 @@ def _norm(text: str | None) -> str:
     return normalize(text).casefold() if text else ""
 
 
-def shingles(text: str, size: int = 3) -> frozenset[tuple[str, ...]]:
-    """Word ``size``-shingles of normalised ``text`` (the whole word list if it is shorter)."""
+def shingles(text: str, size: int = 3) -> frozenset[int]:
+    """Hashes of the word ``size``-shingles of ``text`` (the whole word list if it is shorter).
+
+    Shingles are kept as 64-bit hashes: a collision between two different shingles is far
+    less likely than a tokenizer disagreement, and integer sets are several times faster.
+    """
     words = _WORD.findall(text)
     if len(words) < size:
-        return frozenset({tuple(words)}) if words else frozenset()
-    return frozenset(zip(*(words[i:] for i in range(size)), strict=False))
+        return frozenset({hash(tuple(words))}) if words else frozenset()
+    return frozenset(map(hash, zip(*(words[i:] for i in range(size)), strict=False)))
 
 
 def jaccard(a: frozenset[Any], b: frozenset[Any]) -> float:
@@ -152,36 +156,45 @@ class _Entry:
     position: int  # order in the batch; -1 for KB lessons
     path: str
     exact: str
-    shingles: frozenset[tuple[str, ...]]
+    shingles: frozenset[int]
+    prefix: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class _DupIndex:
-    """Exact-content map and a prefix-filtered inverted index over shingles."""
+    """Exact-content map and a prefix-filtered inverted index over shingles.
+
+    Prefix filter (from set-similarity joins): order every set by one global order. Two sets
+    whose Jaccard similarity is at least t then share a token among the first
+    ``|x| - ceil(t·|x|) + 1`` of each, so only those prefixes are indexed and a lesson is
+    compared only with lessons whose prefix meets its own: no pair at or above the threshold
+    is missed. The order puts common tokens last, so that boilerplate shared by many lessons
+    stays out of the prefixes: tokens of two or more lessons are "common", ordered by (count,
+    value); tokens of one lesson come first, by value.
+    """
 
     threshold: float
     size: int
     entries: list[_Entry] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=dict)
-    prefix: dict[Hashable, list[int]] = field(default_factory=dict)
-    freq: Counter[Hashable] = field(default_factory=Counter)
+    prefix: dict[int, list[int]] = field(default_factory=dict)
+    common: dict[int, int] = field(default_factory=dict)
+    common_keys: frozenset[int] = frozenset()
     by_object: dict[int, int] = field(default_factory=dict)
 
-    def prefix_of(self, tokens: frozenset[tuple[str, ...]]) -> list[tuple[str, ...]]:
-        """The rarest tokens of a set: two sets with Jaccard >= t share one of them.
-
-        With every set ordered the same way (rarest first, ties by value), two sets whose
-        Jaccard similarity is at least t must overlap in their first
-        ``|x| - ceil(t·|x|) + 1`` tokens (the prefix filter of set-similarity joins).
-        """
+    def prefix_of(self, tokens: frozenset[int]) -> list[int]:
+        """The first ``|x| - ceil(t·|x|) + 1`` tokens of ``tokens`` in the global order."""
         if not tokens:
             return []
         keep = len(tokens) - math.ceil(self.threshold * len(tokens) - 1e-9) + 1
-        freq = self.freq
-        return sorted(tokens, key=lambda t: (freq[t], t))[:keep]
+        rare = sorted(tokens - self.common_keys)
+        if len(rare) >= keep:
+            return rare[:keep]
+        common = sorted(sorted(tokens & self.common_keys), key=self.common.__getitem__)
+        return (rare + common)[:keep]
 
 
-def _features(lesson: Lesson, size: int) -> tuple[str, frozenset[tuple[str, ...]]]:
+def _features(lesson: Lesson, size: int) -> tuple[str, frozenset[int]]:
     title, body, code = _norm(lesson.title), _norm(lesson.body), _norm(lesson.code)
     return "\x00".join((title, body, code)), shingles(f"{title}\n{body}\n{code}", size)
 
@@ -196,12 +209,18 @@ def _build_index(ctx: CheckContext, threshold: float, size: int) -> _DupIndex:
         index.entries.append(_Entry(lesson.id, origin, position, lesson.display_path, exact,
                                     tokens))
         index.exact.setdefault(exact, []).append(n)
-        index.freq.update(tokens)
         if origin == "batch":
             index.by_object[id(lesson)] = n
+    counts: Counter[int] = Counter()
+    for entry in index.entries:
+        counts.update(entry.shingles)
+    index.common = {token: count for token, count in counts.items() if count > 1}
+    index.common_keys = frozenset(index.common)
+    postings = index.prefix
     for n, entry in enumerate(index.entries):
-        for token in index.prefix_of(entry.shingles):
-            index.prefix.setdefault(token, []).append(n)
+        entry.prefix = index.prefix_of(entry.shingles)
+        for token in entry.prefix:
+            postings.setdefault(token, []).append(n)
     return index
 
 
@@ -234,24 +253,25 @@ class DuplicateRule(BaseRule):
         ctx.memo[self.id] = built
         return built
 
-    def _comparable(self, lesson: Lesson, own: int | None, entry: _Entry,
-                    index: _DupIndex) -> bool:
-        if entry.lesson_id == lesson.id or entry.lesson_id in lesson.supersedes:
-            return False
-        if entry.origin == "batch" and own is not None:
-            return entry.position < index.entries[own].position
-        return True
-
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Exact and near duplicates of active lessons and of earlier lessons in the run."""
         index = self.index(ctx)
+        entries = index.entries
         own = index.by_object.get(id(lesson))
         if own is not None:
-            exact, tokens = index.entries[own].exact, index.entries[own].shingles
+            exact, tokens, prefix = entries[own].exact, entries[own].shingles, entries[own].prefix
+            before = entries[own].position  # only earlier lessons of the batch are compared
         else:
             exact, tokens = _features(lesson, self.size)
-        twins = [index.entries[n] for n in index.exact.get(exact, ())
-                 if n != own and self._comparable(lesson, own, index.entries[n], index)]
+            prefix, before = index.prefix_of(tokens), len(entries)
+        skip = {lesson.id, *lesson.supersedes}
+
+        def comparable(entry: _Entry) -> bool:
+            return entry.lesson_id not in skip and (entry.origin == "kb" or
+                                                    entry.position < before)
+
+        twins = [entries[n] for n in index.exact.get(exact, ())
+                 if n != own and comparable(entries[n])]
         if twins:
             others = ", ".join(_where(e) for e in twins[:3])
             more = f" and {len(twins) - 3} more" if len(twins) > 3 else ""
@@ -261,18 +281,20 @@ class DuplicateRule(BaseRule):
                 f"drift apart. Fix: drop this lesson, or to replace {twins[0].lesson_id!r} give "
                 f"this one `supersedes: [{twins[0].lesson_id}]`.")
             return
-        best: tuple[float, _Entry] | None = None
-        n_tokens = len(tokens)
         candidates: set[int] = set()
-        for token in index.prefix_of(tokens):
-            candidates.update(index.prefix.get(token, ()))
-        candidates.discard(own if own is not None else -1)
+        postings = index.prefix
+        for token in prefix:
+            found = postings.get(token)
+            if found is not None:
+                candidates.update(found)
+        candidates.discard(-1 if own is None else own)
+        n_tokens = len(tokens)
+        low, high = self.threshold * n_tokens, n_tokens / self.threshold
+        best: tuple[float, _Entry] | None = None
         for n in candidates:
-            entry = index.entries[n]
+            entry = entries[n]
             other = len(entry.shingles)
-            if other < self.threshold * n_tokens or n_tokens < self.threshold * other:
-                continue
-            if not self._comparable(lesson, own, entry, index) or entry.exact == exact:
+            if other < low or other > high or not comparable(entry) or entry.exact == exact:
                 continue
             similarity = jaccard(tokens, entry.shingles)
             if similarity >= self.threshold and (best is None or similarity > best[0] or (

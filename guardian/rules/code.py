@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
@@ -283,6 +284,7 @@ def _canon(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8192)
 def classify(name: str) -> _Danger | None:
     """The danger of a dotted name (``subprocess.run``), matching it or any parent module."""
     name = _canon(name)
@@ -448,21 +450,37 @@ class _Analyzer:
         self.star_roots: set[str] = set()
         self.unknown_write: ast.AST | None = None
         self.protected_mentions: list[tuple[ast.Constant, str]] = []
+        self.names_environ = False
 
     # -- collection ---------------------------------------------------------------------------
 
     def collect(self) -> list[ast.AST]:
         nodes: list[ast.AST] = []
         simple: list[tuple[int, int, str, ast.expr]] = []
-        for node in ast.walk(self.tree):
+        parents = self.parents
+        stack: list[ast.AST] = [self.tree]
+        while stack:  # ast.walk + iter_child_nodes in one pass, skipping Load/Store leaves
+            node = stack.pop()
             nodes.append(node)
-            for child in ast.iter_child_nodes(node):
-                self.parents[child] = node
-            if isinstance(node, ast.Name):
-                if not isinstance(node.ctx, ast.Load):
-                    self.local.add(node.id)
-                    self.assigned[node.id] += 1
-            elif isinstance(node, ast.arg):
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    for item in value:
+                        if isinstance(item, ast.AST):
+                            parents[item] = node
+                            stack.append(item)
+                elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+                    parents[value] = node
+                    stack.append(value)
+            kind = type(node)
+            if kind is ast.Name:
+                if type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
+                    self.local.add(node.id)  # type: ignore[attr-defined]
+                    self.assigned[node.id] += 1  # type: ignore[attr-defined]
+                continue
+            if kind in _LEAF_KINDS:
+                continue
+            if isinstance(node, ast.arg):
                 self.local.add(node.arg)
                 self.assigned[node.arg] += 2  # a parameter is never a constant
             elif isinstance(node, ast.Import):
@@ -716,15 +734,25 @@ class _Analyzer:
 
     def run(self) -> list[Hit]:
         nodes = self.collect()
+        self.names_environ = any(
+            type(n) is ast.Constant and isinstance(n.value, str)
+            and "environ" in n.value for n in nodes)
         for node in nodes:
-            if isinstance(node, ast.Name | ast.Attribute):
-                self._check_reference(node)
-            if isinstance(node, ast.Import | ast.ImportFrom):
-                self._check_import(node)
-            elif isinstance(node, ast.Call):
-                self._check_call(node)
-            elif isinstance(node, ast.Subscript):
-                self._check_subscript(node)
+            kind = type(node)
+            if kind is ast.Name or kind is ast.Attribute:
+                self._check_reference(node)  # type: ignore[arg-type]
+            elif kind is ast.Call:
+                self._check_call(node)  # type: ignore[arg-type]
+                self._check_built_string(node)
+            elif kind is ast.Constant:
+                self._check_constant(node)  # type: ignore[arg-type]
+            elif kind is ast.Subscript:
+                self._check_subscript(node)  # type: ignore[arg-type]
+                self._check_built_string(node)
+            elif kind is ast.BinOp or kind is ast.JoinedStr:
+                self._check_built_string(node)
+            elif kind is ast.Import or kind is ast.ImportFrom:
+                self._check_import(node)  # type: ignore[arg-type]
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 if node.name.startswith("pytest_"):
                     self.hit(node, "monkeypatch", f"defines the pytest hook {node.name}(), which "
@@ -736,10 +764,6 @@ class _Analyzer:
                 if exc is not None and self.resolve(exc) == "SystemExit" and \
                         self._runs_on_import(node):
                     self.hit(node, "exit", "raise SystemExit at import time ends the test run")
-            elif isinstance(node, ast.Constant):
-                self._check_constant(node)
-            if isinstance(node, ast.BinOp | ast.JoinedStr | ast.Call | ast.Subscript):
-                self._check_built_string(node)
         if self.unknown_write is not None:
             for const, value in self.protected_mentions:
                 self.hit(const, "write", f"writes files to computed paths while naming "
@@ -1149,8 +1173,8 @@ class _Analyzer:
         parent = self.parents.get(node)
         value = self.fold(node)
         if value is None:
-            if isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call) and not isinstance(
-                    parent, ast.JoinedStr | ast.BinOp):
+            if self.names_environ and isinstance(node, ast.JoinedStr | ast.BinOp | ast.Call) \
+                    and not isinstance(parent, ast.JoinedStr | ast.BinOp):
                 pattern = self.path_pattern(node)
                 if "*" in pattern and _PROC_ENVIRON.search(pattern):
                     self.hit(node, "environ", f"builds the path {pattern!r}, another process's "
@@ -1190,6 +1214,8 @@ class _Analyzer:
         return True
 
 
+_LEAF_KINDS = (ast.Constant, ast.Attribute, ast.Call, ast.BinOp, ast.Compare, ast.Subscript,
+               ast.keyword, ast.BoolOp, ast.UnaryOp)
 _ROOTS_WITH_DANGERS = frozenset(
     {name.split(".")[0] for name in _DANGERS} | {g.split(".")[0] for g, _ in _GLOB_DANGERS}
     | {"os", "sys", "builtins", "shutil", "importlib", "inspect", "gc"})
