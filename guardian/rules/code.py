@@ -1228,10 +1228,15 @@ def _bound_names(stmt: ast.stmt) -> Iterator[str]:
         yield stmt.name
     elif isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
         targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-        for target in targets:
-            for node in ast.walk(target):
-                if isinstance(node, ast.Name):
-                    yield node.id
+        pending = list(targets)
+        while pending:  # names only: ``a.b = ...`` and ``a[0] = ...`` do not bind ``a``
+            target = pending.pop()
+            if isinstance(target, ast.Name):
+                yield target.id
+            elif isinstance(target, ast.Tuple | ast.List):
+                pending.extend(target.elts)
+            elif isinstance(target, ast.Starred):
+                pending.append(target.value)
 
 
 def _is_main_guard(test: ast.expr) -> bool:
