@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from guardian.errors import KBError, LedgerError
@@ -25,7 +26,7 @@ from guardian.kb.fsio import (
     read_regular,
     truncate_durably,
 )
-from guardian.kb.ledger import Entry, Head, LedgerFile, LedgerKey, split_ledger
+from guardian.kb.ledger import Entry, Head, LedgerFile, LedgerKey, Line, split_ledger
 from guardian.kb.lock import DEFAULT_TIMEOUT, kb_lock
 from guardian.kb.replay import ID_PATTERN, Replay
 from guardian.kb.store import (
@@ -38,7 +39,7 @@ from guardian.kb.store import (
     refuse_keyless_write,
     utc_now,
 )
-from guardian.kb.verify import Problem, VerifyReport, check_ledger, check_view
+from guardian.kb.verify import Problem, VerifyReport, check_ledger, check_view, extend_check
 from guardian.log import get_logger
 
 log = get_logger(__name__)
@@ -57,7 +58,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         self.key = key
         self._clock = clock or utc_now
         self._lock_timeout = lock_timeout
-        self._cache: tuple[bytes, bytes | None, Loaded] | None = None
+        self._cache: _Cache | None = None
 
     @property
     def location(self) -> str:
@@ -122,54 +123,76 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             raise KBError(f"{self.kb_dir}: no knowledge base here; run 'guardian init' to create "
                           f"one, or 'guardian kb import PATH' to bootstrap it from lessons")
 
-    def _read(self) -> tuple[LedgerFile, bytes, Head | str | None, bytes | None]:
+    def _read_raw(self) -> tuple[bytes, Head | str | None, bytes | None]:
+        """The ledger's bytes, the head (parsed, None if missing, or why unreadable) and its
+        bytes."""
         data = read_regular(self.ledger_path, missing_ok=True) or b""
-        head_bytes: bytes | None
         try:
             head_bytes = read_regular(self.head_path, missing_ok=True)
         except KBError as exc:
-            return split_ledger(data), data, str(exc), None
+            return data, str(exc), None
         head: Head | str | None = None
         if head_bytes is not None:
             try:
                 head = Head.parse(head_bytes, str(self.head_path))
             except LedgerError as exc:
                 head = str(exc)
-        return split_ledger(data), data, head, head_bytes
+        return data, head, head_bytes
+
+    def _read(self) -> tuple[LedgerFile, bytes, Head | str | None]:
+        data, head, _head_bytes = self._read_raw()
+        return split_ledger(data), data, head
 
     def _check(self, ledger: LedgerFile, head: Head | str | None) -> tuple[
             list[Problem], list[str], Replay]:
         return check_ledger(ledger, head, self.key, ledger_path=str(self.ledger_path),
                             head_path=str(self.head_path))
 
-    def _loaded(self, ledger: LedgerFile, data: bytes, head: Head | str | None,
-                head_bytes: bytes | None, doing: str) -> Loaded:
-        if self._cache is not None and self._cache[0] == data and self._cache[1] == head_bytes:
-            return self._cache[2]
-        problems, notes, replay = self._check(ledger, head)
+    def _checked(self, data: bytes, head: Head | str | None, head_bytes: bytes | None,
+                 doing: str) -> tuple[Loaded, LedgerFile]:
+        """The verified entries and replay for ``data``; LedgerError on tampering.
+
+        The ledger only grows, so when it merely gained lines since the last call, only
+        those are checked (a full check runs whenever anything else changed).
+        """
+        cache = self._cache
+        complete = data[: data.rfind(b"\n") + 1]
+        if cache is not None and cache.data == complete and cache.head_bytes == head_bytes:
+            return cache.loaded, cache.ledger
+        grown = None
+        if cache is not None and complete.startswith(cache.data):
+            grown = extend_check(cache.ledger, cache.loaded.replay, data[len(cache.data):],
+                                 head, self.key, ledger_path=str(self.ledger_path),
+                                 head_path=str(self.head_path))
+        if grown is not None and cache is not None:
+            problems, notes, replay, ledger = grown
+            notes = list(dict.fromkeys([*cache.loaded.notes, *notes]))
+        else:
+            ledger = split_ledger(data)
+            problems, notes, replay = self._check(ledger, head)
         refuse_if_tampered(problems, str(self.kb_dir), doing)
-        materialised = min(head.materialised, len(ledger.lines)) if isinstance(head, Head) \
-            else len(ledger.lines)
+        count = len(ledger.lines)
+        materialised = min(head.materialised, count) if isinstance(head, Head) else count
         loaded = Loaded(tuple(ledger.entries), replay, tuple(notes), materialised)
-        self._cache = (data, head_bytes, loaded)
-        return loaded
+        self._cache = _Cache(complete, head_bytes, ledger, loaded)
+        return loaded, ledger
 
     def load(self) -> Loaded:
         self._require()
         with kb_lock(self.kb_dir, exclusive=False, timeout=self._lock_timeout):
-            ledger, data, head, head_bytes = self._read()
-        return self._loaded(ledger, data, head, head_bytes, "read the KB")
+            data, head, head_bytes = self._read_raw()
+        return self._checked(data, head, head_bytes, "read the KB")[0]
 
     # -- writing --------------------------------------------------------------------------
     def _commit(self, changes: Sequence[Change], expected_version: int | None) -> list[Entry]:
         self._ensure_layout()
         with kb_lock(self.kb_dir, exclusive=True, timeout=self._lock_timeout):
-            ledger, data, head, head_bytes = self._read()
-            if ledger.tail:
-                self._drop_tail(ledger)
-                data = data[: ledger.complete_size]
-                ledger = split_ledger(data)
-            loaded = self._loaded(ledger, data, head, head_bytes, "write to the KB")
+            data, head, head_bytes = self._read_raw()
+            complete = data.rfind(b"\n") + 1
+            if complete < len(data):
+                self._drop_tail(len(data) - complete, complete)
+                data = data[:complete]
+            loaded, ledger = self._checked(data, head, head_bytes, "write to the KB")
             refuse_keyless_write(loaded, self.key, str(self.kb_dir))
             new, replay = build_entries(loaded, changes, expected_version=expected_version,
                                         key=self.key, clock=self._clock,
@@ -178,32 +201,38 @@ class DirectoryKnowledgeBase(KnowledgeBase):
                 return []
             count = len(loaded.entries)
             total = count + len(new)
+            self._cache = None  # from here on the files change
             if len(new) > 1 or (isinstance(head, Head) and head.entries != count):
                 # announce the batch, so a crash inside it reads as a crash, not an insertion
                 old = loaded.replay
                 self._write_head(Head(count, loaded.entries[-1].hash if count else ZERO_HASH,
                                       loaded.materialised, old.version, old.digest,
                                       appending=len(new)))
-            append_durably(self.ledger_path, b"".join(e.to_line() for e in new))
+            appended = b"".join(e.to_line() for e in new)
+            append_durably(self.ledger_path, appended)
             last = new[-1].hash
             self._write_head(Head(total, last, loaded.materialised, replay.version,
                                   replay.digest))
             pending = [s.touched for s in replay.steps[loaded.materialised:]]
             self._materialise(replay, frozenset().union(*pending))
-            self._write_head(Head(total, last, total, replay.version, replay.digest))
-            self._cache = None
+            final = self._write_head(Head(total, last, total, replay.version, replay.digest))
+            lines = tuple(Line(e.seq + 1, e.to_line()[:-1], e) for e in new)
+            grown = LedgerFile(ledger.lines + lines, b"", ledger.complete_size + len(appended))
+            self._cache = _Cache(data + appended, final, grown,
+                                 Loaded((*loaded.entries, *new), replay, loaded.notes, total))
         for entry in new:
             log.info("kb_entry_appended", seq=entry.seq, action=entry.action,
                      lesson_id=entry.lesson_id, kb_version=entry.kb_version)
         return new
 
-    def _drop_tail(self, ledger: LedgerFile) -> None:
-        truncate_durably(self.ledger_path, ledger.complete_size)
-        log.warning("ledger_torn_tail_dropped", path=str(self.ledger_path),
-                    bytes=len(ledger.tail), line=len(ledger.lines) + 1)
+    def _drop_tail(self, size: int, keep: int) -> None:
+        truncate_durably(self.ledger_path, keep)
+        log.warning("ledger_torn_tail_dropped", path=str(self.ledger_path), bytes=size)
 
-    def _write_head(self, head: Head) -> None:
-        atomic_write(self.head_path, head.to_bytes(self.key))
+    def _write_head(self, head: Head) -> bytes:
+        data = head.to_bytes(self.key)
+        atomic_write(self.head_path, data)
+        return data
 
     def _materialise(self, replay: Replay, ids: Iterable[str]) -> list[str]:
         """Make the files of ``ids`` equal the replay; returns what changed."""
@@ -289,7 +318,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         """Check the chain, MACs, head checkpoint and lesson files; report every problem."""
         self._require()
         with kb_lock(self.kb_dir, exclusive=False, timeout=self._lock_timeout):
-            ledger, _data, head, _head_bytes = self._read()
+            ledger, _data, head = self._read()
             return self._report(ledger, head)
 
     def repair(self, *, rewrite_head: bool = False) -> RepairReport:
@@ -303,7 +332,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         self._require()
         self.lessons_dir.mkdir(exist_ok=True)
         with kb_lock(self.kb_dir, exclusive=True, timeout=self._lock_timeout):
-            ledger, data, head, _head_bytes = self._read()
+            ledger, data, head = self._read()
             before = self._report(ledger, head)
             ignorable = {"head-missing", "head-malformed"} if rewrite_head else set()
             ledger_problems = [p for p in before.problems if p.kind.startswith(("entry", "head"))
@@ -311,7 +340,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             refuse_if_tampered(ledger_problems, str(self.kb_dir), "repair")
             actions = []
             if ledger.tail:
-                self._drop_tail(ledger)
+                self._drop_tail(len(ledger.tail), ledger.complete_size)
                 actions.append(f"dropped the torn last line of {self.ledger_path} "
                                f"({len(ledger.tail)} bytes)")
                 ledger = split_ledger(data[: ledger.complete_size])
@@ -341,6 +370,16 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             return set()
         return {name[:-5] for name in os.listdir(self.lessons_dir)
                 if name.endswith(".json") and ID_PATTERN.match(name[:-5])}
+
+
+@dataclass(frozen=True, slots=True)
+class _Cache:
+    """What the last read verified: the complete lines' bytes, the head's bytes, and more."""
+
+    data: bytes
+    head_bytes: bytes | None
+    ledger: LedgerFile
+    loaded: Loaded
 
 
 def _with_mac(head: Head, current: Head, key: LedgerKey | None) -> Head:

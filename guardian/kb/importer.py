@@ -99,10 +99,17 @@ def import_lessons(kb: KnowledgeBase, lessons: Sequence[Lesson], policy: PolicyL
             continue
         after = kb.state()
         return ImportReport(_with_seqs(decided, entries) + tuple(
-            ImportOutcome("unreadable", e.path, None, e.located()) for e in errors),
+            _unreadable(e) for e in errors),
             after.version, after.digest)
     raise KBError(f"{kb.location}: the KB kept changing under this import ({attempts} tries); "
                   f"run it again when the other writers are done")
+
+
+def _unreadable(error: LessonError) -> ImportOutcome:
+    where = error.path if error.line is None else f"{error.path}:{error.line}:{error.column or 1}"
+    message = error.message if error.line is not None or not error.pointer else (
+        f"at {error.pointer}: {error.message}")
+    return ImportOutcome("unreadable", where, None, message)
 
 
 def _decide(kb: KnowledgeBase, active: Mapping[str, Mapping[str, Any]],

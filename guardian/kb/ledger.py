@@ -222,12 +222,15 @@ class LedgerFile:
         return [line.entry for line in self.lines if line.entry is not None]
 
 
-def split_ledger(data: bytes) -> LedgerFile:
-    """Parse the bytes of ``ledger.jsonl``. Never raises: bad lines carry an ``error``."""
+def split_ledger(data: bytes, *, first_line: int = 1) -> LedgerFile:
+    """Parse the bytes of ``ledger.jsonl`` (or of its part from line ``first_line`` on).
+
+    Never raises: bad lines carry an ``error``.
+    """
     cut = data.rfind(b"\n") + 1
     body, tail = data[:cut], data[cut:]
     lines = []
-    for number, raw in enumerate(body.split(b"\n")[:-1], start=1):
+    for number, raw in enumerate(body.split(b"\n")[:-1], start=first_line):
         lines.append(_parse_line(number, raw))
     return LedgerFile(tuple(lines), tail, cut)
 

@@ -13,7 +13,15 @@ from typing import Any, Literal
 
 from guardian.kb.canonical import ZERO_HASH, ledger_line, lesson_file_bytes
 from guardian.kb.fsio import is_temp_name
-from guardian.kb.ledger import Entry, Head, LedgerFile, LedgerKey, entry_hash, mac_input
+from guardian.kb.ledger import (
+    Entry,
+    Head,
+    LedgerFile,
+    LedgerKey,
+    entry_hash,
+    mac_input,
+    split_ledger,
+)
 from guardian.kb.replay import Replay, ReplayError, Step
 
 Status = Literal["tampered", "recoverable"]
@@ -104,14 +112,48 @@ def check_ledger(ledger: LedgerFile, head: Head | str | None, key: LedgerKey | N
     """
     checker = _Checker(ledger_path, head_path, key)
     entries = _check_lines(checker, ledger)
-    _check_links(checker, entries)
-    replay = _check_replay(checker, entries)
+    replay = _check_replay(checker, _check_links(checker, entries))
     _check_head(checker, ledger, entries, head)
+    _check_tail(checker, ledger)
+    return checker.problems, checker.notes, replay
+
+
+def extend_check(known: LedgerFile, replay: Replay, suffix: bytes, head: Head | str | None,
+                 key: LedgerKey | None, *, ledger_path: str, head_path: str) -> tuple[
+        list[Problem], list[str], Replay, LedgerFile] | None:
+    """``check_ledger`` for a ledger that grew by ``suffix`` since ``known`` checked clean.
+
+    Only the new lines are parsed and replayed (from a copy of ``replay``). Returns None when
+    the new part is anything but a clean extension of the chain: run the full check then, for
+    a precise diagnosis.
+    """
+    new = split_ledger(suffix, first_line=len(known.lines) + 1)
+    ledger = LedgerFile(known.lines + new.lines, new.tail,
+                        known.complete_size + new.complete_size)
+    checker = _Checker(ledger_path, head_path, key)
+    fresh = _check_lines(checker, new)
+    if checker.problems or len(fresh) != len(new.lines):
+        return None
+    entries = known.entries
+    exp_hash, exp_seq = (entries[-1].hash, entries[-1].seq + 1) if entries else (ZERO_HASH, 0)
+    for entry in fresh:
+        if entry.prev != exp_hash or entry.seq != exp_seq:
+            return None
+        exp_hash, exp_seq = entry.hash, exp_seq + 1
+    replay = replay.copy()
+    _advance(checker, replay, fresh)
+    if checker.problems:
+        return None
+    _check_head(checker, ledger, entries + fresh, head)
+    _check_tail(checker, ledger)
+    return checker.problems, checker.notes, replay, ledger
+
+
+def _check_tail(checker: _Checker, ledger: LedgerFile) -> None:
     if ledger.tail:
         checker.add("torn-tail", f"the last line is incomplete ({len(ledger.tail)} bytes "
                     f"without a newline): a write was interrupted; run 'guardian kb repair' to "
                     f"drop it", status="recoverable", line=len(ledger.lines) + 1)
-    return checker.problems, checker.notes, replay
 
 
 def _check_lines(checker: _Checker, ledger: LedgerFile) -> list[Entry]:
@@ -160,11 +202,13 @@ def _check_lines(checker: _Checker, ledger: LedgerFile) -> list[Entry]:
     return entries
 
 
-def _check_links(checker: _Checker, entries: Sequence[Entry]) -> None:
+def _check_links(checker: _Checker, entries: Sequence[Entry]) -> Sequence[Entry]:
+    """Report broken links; returns the entries in the order to replay them (chain order
+    when they were merely shuffled, so the shuffle is not reported twice)."""
     intact = all(e.prev == (entries[i - 1].hash if i else ZERO_HASH) and e.seq == i
                  for i, e in enumerate(entries))
     if intact:
-        return
+        return entries
     before = len(checker.problems)
     seqs = [e.seq for e in entries]
     in_order = sorted(entries, key=lambda e: e.seq)
@@ -175,11 +219,12 @@ def _check_links(checker: _Checker, entries: Sequence[Entry]) -> None:
                 checker.add("entry-reordered", f"entry seq {entry.seq} is out of order: line "
                             f"{entry.line} should hold seq {index}", line=entry.line,
                             seq=entry.seq)
-        return
+        return in_order
     _classify_breaks(checker, entries)
     if len(checker.problems) == before:  # never let a broken chain pass unexplained
         checker.add("entry-invalid", "the hash chain is broken (entries do not link in "
                     "order)", line=entries[0].line if entries else None)
+    return entries
 
 
 def _classify_breaks(checker: _Checker, entries: Sequence[Entry]) -> None:
@@ -242,6 +287,11 @@ def _inserted(checker: _Checker, entry: Entry) -> None:
 
 def _check_replay(checker: _Checker, entries: Sequence[Entry]) -> Replay:
     replay = Replay()
+    _advance(checker, replay, entries)
+    return replay
+
+
+def _advance(checker: _Checker, replay: Replay, entries: Sequence[Entry]) -> None:
     for entry in entries:
         try:
             step = replay.advance(entry.data)
@@ -255,7 +305,6 @@ def _check_replay(checker: _Checker, entries: Sequence[Entry]) -> Replay:
                         f"{entry.kb_version} digest {entry.kb_digest[:12]}, but replaying the "
                         f"ledger gives version {step.version} digest {step.digest[:12]}",
                         line=entry.line, seq=entry.seq, lesson_id=entry.lesson_id)
-    return replay
 
 
 def _check_head(checker: _Checker, ledger: LedgerFile, entries: Sequence[Entry],
