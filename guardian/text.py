@@ -5,100 +5,154 @@ four views: ``raw``; ``visible`` (invisible and format characters removed); ``no
 (NFKC of ``visible``, whitespace collapsed); and ``skeleton`` (``normalized`` with confusable
 look-alikes mapped to their Latin/ASCII prototype, case-folded) — so "ｉｇｎｏｒｅ",
 "i\u200bgnore" and "іgnore" (Cyrillic і) all read "ignore" to the rules.
+
+Two more views undo spacing tricks (``collapse_spaced``: "i g n o r e" reads "ignore";
+``squash``: letters and digits only, per sentence), and ``decode_embedded`` finds text hidden
+in base64, hex, percent/HTML/backslash escapes, ROT13, reversed text, Unicode tag characters
+and variation-selector runs, so rules can re-check what it says.
 """
 
 from __future__ import annotations
 
+import binascii
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+import zlib
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
+from guardian.records import Severity
 from guardian.schemas import escape_pointer_token
 
-# Characters with no visible glyph that are not ordinary whitespace.
-_EXTRA_INVISIBLE = {
-    0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E,
-    0x180F, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064,
-    0x3164, 0xFEFF, 0xFFA0, 0x1D173, 0x1D174, 0x1D175, 0x1D176, 0x1D177, 0x1D178, 0x1D179,
-    0x1D17A,
-}
-_RANGES_INVISIBLE = (
+# Characters with no visible glyph that are not ordinary whitespace, as inclusive ranges:
+# every format character (Cf) of Unicode 14, plus fillers, joiners and selectors that are
+# not Cf. Precomputed so that importing this module and the first normalisation stay cheap.
+INVISIBLE_RANGES: tuple[tuple[int, int], ...] = (
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x034F, 0x034F),  # combining grapheme joiner
+    (0x0600, 0x0605),  # Arabic number signs
+    (0x061C, 0x061C),  # Arabic letter mark
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x115F, 0x1160),  # Hangul choseong/jungseong fillers
+    (0x17B4, 0x17B5),  # Khmer inherent vowels
+    (0x180B, 0x180F),  # Mongolian free variation selectors, vowel separator
+    (0x200B, 0x200F),  # ZWSP, ZWNJ, ZWJ, LRM, RLM
     (0x202A, 0x202E),  # bidi embeddings and overrides
-    (0x2066, 0x2069),  # bidi isolates
-    (0x206A, 0x206F),  # deprecated format characters
+    (0x2060, 0x2064),  # word joiner, invisible math operators
+    (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0x2800, 0x2800),  # braille pattern blank
+    (0x3164, 0x3164),  # Hangul filler
     (0xFE00, 0xFE0F),  # variation selectors
+    (0xFEFF, 0xFEFF),  # byte order mark / zero-width no-break space
+    (0xFFA0, 0xFFA0),  # halfwidth Hangul filler
+    (0xFFF0, 0xFFFB),  # unassigned specials, interlinear annotation
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),  # Egyptian hieroglyph format controls
+    (0x1BCA0, 0x1BCA3),  # shorthand format controls
+    (0x1D173, 0x1D17A),  # musical symbol format controls
     (0xE0000, 0xE007F),  # tag characters
     (0xE0100, 0xE01EF),  # variation selectors supplement
-    (0xFFF0, 0xFFF8),
 )
+_STARTS = [lo for lo, _ in INVISIBLE_RANGES]
 
 
 def is_invisible(ch: str) -> bool:
     """True for characters that render as nothing (format, tag, variation selector, ...)."""
     cp = ord(ch)
-    if cp in _EXTRA_INVISIBLE:
+    if cp < 0xAD:
+        return False
+    i = bisect_right(_STARTS, cp) - 1
+    if i >= 0 and cp <= INVISIBLE_RANGES[i][1]:
         return True
-    for lo, hi in _RANGES_INVISIBLE:
-        if lo <= cp <= hi:
-            return True
-    return unicodedata.category(ch) in ("Cf", "Co", "Cn") and cp > 0x7F and not (
-        # unassigned code points in the BMP private-use are not "invisible", just odd
-        0xE000 <= cp <= 0xF8FF
-    )
+    category = unicodedata.category(ch)
+    # Format characters added after Unicode 14; unassigned and private-use code points outside
+    # the BMP private-use area (which fonts do draw) show nothing either.
+    return category == "Cf" or (category in ("Co", "Cn") and not 0xE000 <= cp <= 0xF8FF)
 
 
-@cache
-def _invisible_table() -> dict[int, None]:
-    table: dict[int, None] = {}
-    for cp in _EXTRA_INVISIBLE:
-        table[cp] = None
-    for lo, hi in _RANGES_INVISIBLE:
-        for cp in range(lo, hi + 1):
-            table[cp] = None
-    for cp in range(0x80, 0x30000):
-        ch = chr(cp)
-        if unicodedata.category(ch) == "Cf":
-            table[cp] = None
-    return table
+def _non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text``.
+
+    Building one small set and then calling ``str.replace`` per distinct character is several
+    times faster than a regular-expression or ``translate`` pass over non-ASCII text.
+    """
+    return {c for c in set(text) if c > "\x7f"}
+
+
+def _strip(text: str, chars: set[str]) -> str:
+    for c in chars:
+        if is_invisible(c):
+            text = text.replace(c, "")
+    return text
 
 
 def strip_invisible(text: str) -> str:
     """``text`` without invisible and format characters."""
     if text.isascii():
         return text
-    return text.translate(_invisible_table())
+    return _strip(text, _non_ascii(text))
 
 
-_WS = re.compile(r"\s+")
+def _normalize_visible(visible: str) -> str:
+    if not visible.isascii() and not unicodedata.is_normalized("NFKC", visible):
+        visible = strip_invisible(unicodedata.normalize("NFKC", visible))
+    return " ".join(visible.split())
 
 
 def normalize(text: str) -> str:
     """NFKC of the visible text with runs of whitespace collapsed to one space."""
-    visible = strip_invisible(text)
-    if not visible.isascii():
-        visible = unicodedata.normalize("NFKC", visible)
-        visible = strip_invisible(visible)
-    return _WS.sub(" ", visible).strip()
+    return _normalize_visible(strip_invisible(text))
 
 
 @cache
-def _confusable_table() -> dict[int, str]:
+def _confusable_map() -> dict[str, str]:
     from guardian.confusables import CONFUSABLES
 
-    return {ord(k): v for k, v in CONFUSABLES.items()}
+    return CONFUSABLES
 
 
 def skeleton(text: str) -> str:
     """Confusable skeleton of already-normalised text: look-alikes mapped to Latin, casefolded."""
-    if not text.isascii():
-        text = text.translate(_confusable_table())
-        # drop combining marks that survive (e.g. "ı̇" tricks), keep base letters
-        text = "".join(c for c in unicodedata.normalize("NFD", text)
-                       if not unicodedata.combining(c))
+    if text.isascii():
+        return text.casefold()
+    table = _confusable_map()
+    for c in _non_ascii(text):
+        proto = table.get(c)
+        if proto is not None:
+            text = text.replace(c, proto)
+    if not text.isascii() and not unicodedata.is_normalized("NFD", text):
+        # Drop combining marks that survive (accents, "ı̇" tricks), keep base letters.
+        text = unicodedata.normalize("NFD", text)
+        for c in _non_ascii(text):
+            if unicodedata.combining(c):
+                text = text.replace(c, "")
     return text.casefold()
+
+
+_SQUASH = str.maketrans("", "", "".join(
+    chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) != "|"))
+
+
+def squash(text: str) -> str:
+    """Letters and digits only, sentences kept apart by "|".
+
+    Undoes spaces, hyphens, dots and other punctuation inserted inside or between words
+    ("i.g.n.o.r.e", "ig nore", "ignore\u200bprevious" once invisibles are gone); keyword
+    checks on this view catch what word-by-word patterns miss, while "|" (from ". ", "! ",
+    "? ", "; " and newlines) keeps a match inside one sentence. Meant for ``skeleton`` text.
+    """
+    for end in (". ", "! ", "? ", "; ", "\n", "|"):
+        if end in text:
+            text = text.replace(end, "\x00")
+    text = text.translate(_SQUASH).replace("\x00", "|")
+    return text if text.isascii() else "".join(c for c in text if c.isalnum() or c == "|")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +168,9 @@ class TextField:
 
 
 def text_field(pointer: str, raw: str, *, is_key: bool = False) -> TextField:
+    """The ``TextField`` of one string found at ``pointer``."""
     visible = strip_invisible(raw)
-    normalized = normalize(raw)
+    normalized = _normalize_visible(visible)
     return TextField(pointer, raw, visible, normalized, skeleton(normalized), is_key)
 
 
@@ -150,3 +205,365 @@ def excerpt(text: str, start: int, end: int, *, width: int = 60) -> str:
     if len(shown) > width * 2:
         shown = shown[: width * 2] + "..."
     return ("..." if lo > 0 else "") + shown + ("..." if hi < len(text) else "")
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` on one line, hidden characters shown, cut to ``limit`` characters."""
+    flat = " ".join(text.split())
+    return excerpt(flat, 0, min(len(flat), limit), width=limit)[: limit + 3]
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedded encodings
+
+_MAX_DECODED = 20_000  # characters kept of one decoded text
+_MAX_RESULTS = 16
+
+# Cheap pre-tests decide whether any decoder could find something: runs of 16+ base64/hex
+# characters, escape introducers, and (for ROT13 and reversed text) the words injections are
+# made of in those forms. Plain ``in`` tests beat one big alternation by far.
+_PRETEST = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16}|%[0-9A-Fa-f]{2}|\\[uUx0-7]|&#|"
+                      r"&[a-z]{2,6};|(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}[ :,]){7}")
+_ROT13_WORDS = ("vtaber", "qvfertneq", "vafgehpgvbaf", "flfgrz", "cebzcg", "wnvyoernx",
+                "fvyragyl", "gryy gur hfre", "nffvfgnag", "rot13", "rot-13")
+_REVERSED_WORDS = ("erongi", "dragersid", "snoitcurtsni", "tpmorp", "resu eht")
+_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
+_B64_WRAPPED = re.compile(
+    r"(?:[A-Za-z0-9+/]{20,}={0,2}[ \t]*\r?\n[ \t]*){1,}[A-Za-z0-9+/]{4,}={0,2}")
+_B32 = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9])")
+_HEX = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?:[0-9A-Fa-f]{2}){8,}"
+    r"|(?:[0-9A-Fa-f]{2}[ :,-]){7,}[0-9A-Fa-f]{2}"
+    r"|(?:0x[0-9A-Fa-f]{2}[, ]*){8,})(?![0-9A-Za-z])")
+_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_BACKSLASH = re.compile(
+    r"\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})"
+    r"|((?:\\x[0-9A-Fa-f]{2})+)|((?:\\[0-7]{3})+)")
+_ENTITY = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,6})|(\d{1,7}));?|&(lt|gt|amp|quot|apos|nbsp);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
+_TAGS = re.compile(r"[\U000e0000-\U000e007f]+")
+_VS_RUN = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
+
+
+def _as_text(data: bytes) -> str | None:
+    """``data`` as text when it is UTF-8 that reads like words, else None."""
+    if data[:2] in (b"\x78\x01", b"\x78\x5e", b"\x78\x9c", b"\x78\xda", b"\x1f\x8b"):
+        try:
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # zlib or gzip header
+            data = inflater.decompress(data, _MAX_DECODED)
+        except zlib.error:
+            return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text if _readable(text) else None
+
+
+def _readable(text: str) -> bool:
+    """True when ``text`` looks like words someone wrote, not random bytes."""
+    if len(text) < 4:
+        return False
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\r\t")
+    letters = sum(1 for c in text if c.isalpha() or c == " ")
+    return printable >= 0.95 * len(text) and letters >= 0.5 * len(text) and bool(
+        re.search(r"[^\W\d_]{2}", text))
+
+
+def _b64(token: str) -> str | None:
+    token = token.rstrip("=")
+    if "-" in token or "_" in token:
+        if "+" in token or "/" in token:
+            return None
+        token = token.replace("-", "+").replace("_", "/")
+    if len(token) % 4 == 1:
+        token = token[:-1]
+    token += "=" * (-len(token) % 4)
+    try:
+        return _as_text(binascii.a2b_base64(token, strict_mode=True))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _b32(token: str) -> str | None:
+    import base64
+
+    token = token.rstrip("=")
+    token += "=" * (-len(token) % 8)
+    try:
+        return _as_text(base64.b32decode(token))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex(token: str) -> str | None:
+    digits = re.sub(r"0x|[^0-9A-Fa-f]", "", token)
+    try:
+        return _as_text(bytes.fromhex(digits))
+    except ValueError:
+        return None
+
+
+def _bytes_run(hexes: list[str]) -> str:
+    return bytes(int(h, 16) for h in hexes).decode("utf-8", "replace")
+
+
+def _unescape_backslashes(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        brace, u4, u8, xs, octs = m.groups()
+        if xs:
+            return _bytes_run(re.findall(r"\\x([0-9A-Fa-f]{2})", xs))
+        if octs:
+            return bytes(int(o, 8) & 0xFF for o in re.findall(r"\\([0-7]{3})", octs)).decode(
+                "utf-8", "replace")
+        cp = int(brace or u4 or u8, 16)
+        return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else m.group()
+    return _BACKSLASH.sub(one, text)
+
+
+def _unescape_entities(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        hexa, dec, name = m.groups()
+        if name:
+            return _NAMED[name]
+        cp = int(hexa, 16) if hexa else int(dec)
+        return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else m.group()
+    return _ENTITY.sub(one, text)
+
+
+def _unpercent(text: str) -> str:
+    return _PERCENT.sub(lambda m: _bytes_run(m.group().split("%")[1:]), text)
+
+
+def decode_tags(text: str) -> str:
+    """The ASCII that Unicode tag characters (U+E0020–U+E007E) in ``text`` spell out."""
+    return "".join(chr(ord(c) - 0xE0000) for c in text if 0xE0020 <= ord(c) <= 0xE007E)
+
+
+def decode_variation_selectors(run: str) -> bytes:
+    """The bytes a run of variation selectors encodes (VS1–16 = 0–15, VS17–256 = 16–255)."""
+    out = bytearray()
+    for c in run:
+        cp = ord(c)
+        out.append(cp - 0xFE00 if cp <= 0xFE0F else cp - 0xE0100 + 16)
+    return bytes(out)
+
+
+def _worth_decoding(text: str) -> bool:
+    if not text.isascii() and any(
+            "\U000e0000" <= c <= "\U000e007f" or "\ufe00" <= c <= "\ufe0f"
+            or "\U000e0100" <= c <= "\U000e01ef" for c in set(text)):
+        return True
+    if _PRETEST.search(text):
+        return True
+    lowered = text.lower()
+    return any(w in lowered for w in _ROT13_WORDS) or any(w in lowered for w in _REVERSED_WORDS)
+
+
+def _decode_once(text: str) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if not text.isascii():
+        if _TAGS.search(text):
+            tags = decode_tags(text)
+            if tags.strip():
+                found.append(("unicode-tags", tags))
+        for m in _VS_RUN.finditer(text):
+            smuggled = decode_variation_selectors(m.group()).decode("utf-8", "replace")
+            if smuggled.strip():
+                found.append(("variation-selectors", smuggled))
+    visible = strip_invisible(text)
+    for m in _B64.finditer(visible):
+        token = m.group()
+        if (b64 := _b64(token)) is not None:
+            found.append(("base64url" if "-" in token or "_" in token else "base64", b64))
+        elif token.isupper() and _B32.fullmatch(token) and (b32 := _b32(token)) is not None:
+            found.append(("base32", b32))
+    if "\n" in visible:
+        for m in _B64_WRAPPED.finditer(visible):
+            if (wrapped := _b64(re.sub(r"\s+", "", m.group()))) is not None:
+                found.append(("base64", wrapped))
+    for m in _HEX.finditer(visible):
+        if (hexed := _hex(m.group())) is not None:
+            found.append(("hex", hexed))
+    transforms = (
+        ("percent", "%", _PERCENT, _unpercent),
+        ("escape", "\\", _BACKSLASH, _unescape_backslashes),
+        ("html", "&", _ENTITY, _unescape_entities),
+    )
+    for name, marker, pattern, transform in transforms:
+        if marker in visible and pattern.search(visible):
+            unescaped = transform(visible)
+            if unescaped != visible:
+                found.append((name, unescaped))
+    lowered = visible.lower()
+    if any(word in lowered for word in _ROT13_WORDS):
+        found.append(("rot13", visible.translate(_ROT13)))
+    if any(word in lowered for word in _REVERSED_WORDS):
+        found.append(("reversed", visible[::-1]))
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _decode_cached(text: str) -> tuple[tuple[str, str], ...]:
+    if not _worth_decoding(text):
+        return ()
+    results: list[tuple[str, str]] = []
+    seen = {text}
+    queue = [(enc, dec, 1) for enc, dec in _decode_once(text)]
+    while queue and len(results) < _MAX_RESULTS:
+        encoding, decoded, level = queue.pop(0)
+        decoded = decoded[:_MAX_DECODED]
+        if decoded in seen:
+            continue
+        seen.add(decoded)
+        results.append((encoding, decoded))
+        if level < 3 and _worth_decoding(decoded):
+            queue.extend(
+                (f"{encoding}+{enc}", dec, level + 1) for enc, dec in _decode_once(decoded))
+    return tuple(results)
+
+
+def decode_embedded(text: str) -> list[tuple[str, str]]:
+    """Text hidden in ``text`` by an encoding, as ``(encoding, decoded)`` pairs.
+
+    Finds base64 (standard and URL-safe, 16+ characters, also wrapped over lines and
+    zlib/gzip-compressed), base32, hex (16+ digits, also separated or 0x-prefixed), percent
+    encoding, ``\\uXXXX``/``\\xXX``/octal escapes, HTML character references, ROT13 and
+    reversed text (only when they hide known trigger words), Unicode tag characters and
+    variation-selector runs. Decoders that yield bytes keep only results that read as text, so
+    hashes, images and other binary data give nothing. Nested encodings are followed up to
+    three levels (reported as e.g. ``"base64+hex"``). Results are cached by ``text``.
+    """
+    return list(_decode_cached(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Anchored phrase matching
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A pattern a rule looks for in ``skeleton`` text, found through literal anchors.
+
+    ``anchors`` are literal substrings every match contains (lowercase); the ``pattern`` is
+    only searched in a window around an anchor, so a rule with a hundred patterns costs one
+    scan of the text. ``negatable`` phrases name an action that advice may warn against
+    ("never run ``rm -rf /``") and do not match when negated. ``accept`` can veto a match.
+    """
+
+    key: str
+    anchors: tuple[str, ...]
+    pattern: str
+    message: str
+    severity: Severity = "block"
+    negatable: bool = False
+    accept: Callable[[re.Match[str]], bool] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseHit:
+    """Where a phrase matched: the phrase and the span in the scanned text."""
+
+    phrase: Phrase
+    start: int
+    end: int
+    text: str
+
+
+class PhraseMatcher:
+    """Finds the first match of each ``Phrase`` in a text, anchors first, windows second."""
+
+    def __init__(self, phrases: Sequence[Phrase], *, back: int = 120, ahead: int = 240) -> None:
+        self.phrases = tuple(phrases)
+        self.back, self.ahead = back, ahead
+        self._compiled = [re.compile(p.pattern) for p in self.phrases]
+        by_anchor: dict[str, set[int]] = {}
+        for i, phrase in enumerate(self.phrases):
+            for anchor in phrase.anchors:
+                by_anchor.setdefault(anchor, set()).add(i)
+        # An anchor hides the shorter anchors inside it from the scan: give it their phrases.
+        self._by_anchor = {
+            anchor: sorted({i for other, ids in by_anchor.items() if other in anchor
+                            for i in ids}) for anchor in by_anchor}
+        ordered = sorted(by_anchor, key=len, reverse=True)
+        self._trigger = re.compile("|".join(re.escape(a) for a in ordered)) if ordered else None
+
+    def scan(self, text: str) -> list[PhraseHit]:
+        """The first hit of every phrase in ``text`` (negated actions skipped)."""
+        if self._trigger is None:
+            return []
+        hits: list[PhraseHit] = []
+        done: set[int] = set()
+        size = len(text)
+        for anchor in self._trigger.finditer(text):
+            lo = max(0, anchor.start() - self.back)
+            hi = min(size, anchor.end() + self.ahead)
+            for i in self._by_anchor[anchor.group()]:
+                if i in done:
+                    continue
+                phrase = self.phrases[i]
+                pattern = self._compiled[i]
+                pos = lo
+                while (m := pattern.search(text, pos, hi)) is not None:
+                    if (phrase.accept is None or phrase.accept(m)) and not (
+                            phrase.negatable and is_negated(text, m.start(), m.end())):
+                        done.add(i)
+                        hits.append(PhraseHit(phrase, m.start(), m.end(), m.group()))
+                        break
+                    pos = m.start() + 1
+        return hits
+
+
+_NEGATOR = re.compile(
+    r"(?:\b(?:never|not|no|don't|dont|do not|does not|doesn't|did not|didn't|must not|mustn't"
+    r"|should not|shouldn't|cannot|can't|won't|avoid|avoiding|instead of|rather than|without"
+    r"|stop|refuse to|forbid|forbidden|prohibit|prohibited|disallow|disallowed|nor|unsafe to"
+    r"|dangerous to|bad idea to|no need to)\b|\b(?:bad|wrong|avoid|don't|never|insecure"
+    r"|dangerous|unsafe)\s?[:\-\u2014]|#\s?(?:bad|wrong|insecure|unsafe|dangerous)\b"
+    r"|anti-?pattern|\u274c|\u2717)")
+# Negators that are not negation: "don't forget to ...", "no matter", "not only".
+_FALSE_NEGATION = re.compile(
+    r"(?:don't|dont|do not|never) (?:forget|hesitate|worry|be afraid|fear|miss|ask)\b"
+    r"|no matter|not only|no longer need|no problem|not just|without (?:asking|waiting|hesitat)")
+_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
+_RESUMES = re.compile(r",\s?(?:but|then|just|simply|so|and|instead|rather)\b|\bbut\b")
+_INTENSIFIERS = re.compile(
+    r"^\s?(?:under any circumstances|ever|even once|even|please|for any reason|in any case"
+    r"|at all|in production|on main|in ci|again)\b")
+_DISAPPROVED = re.compile(
+    r"^[`'\")\]]*\s?(?:is|are|was|would be|will be)\s(?:(?:very|extremely|always|never) )?"
+    r"(?:dangerous|insecure|unsafe|forbidden|not allowed|banned|prohibited|a bad idea"
+    r"|never (?:ok|okay|acceptable|allowed)|not (?:ok|okay|acceptable|safe)|destructive"
+    r"|a security (?:risk|hole)|disabled by policy)")
+
+
+def is_negated(text: str, start: int, end: int | None = None) -> bool:
+    """True when the action at ``text[start:end]`` is warned against, not asked for.
+
+    Looks back within the clause (up to about eight words) for a negator ("never", "don't",
+    "instead of", "avoid", "# bad:") that is not a false one ("don't forget to"), and ahead
+    for a verdict ("... is dangerous"). A comma that resumes the sentence ("don't worry, just
+    run ...") ends the negation. Only for actions: "do not tell the user" is itself the attack.
+    """
+    window = text[max(0, start - 90):start]
+    cut = 0
+    for m in _CLAUSE_END.finditer(window):
+        cut = m.end()
+    window = window[cut:]
+    words = window.split()
+    if len(words) > 9:
+        window = " ".join(words[-9:])
+    negator = None
+    for m in _NEGATOR.finditer(window):
+        negator = m
+    if negator is not None and not _FALSE_NEGATION.search(window, negator.start()):
+        rest = window[negator.end():]
+        if not _RESUMES.search(rest):
+            comma = rest.find(",")
+            if comma < 0 or _INTENSIFIERS.match(rest[comma + 1:]):
+                return True
+    if end is not None:
+        return bool(_DISAPPROVED.match(text[end:end + 60]))
+    return False
