@@ -1,0 +1,547 @@
+"""Concealment and safety bypass: hiding work from people, disabling checks, self-approval,
+self-replication, and destructive commands.
+
+Hiding phrases ("do not tell the user") are blocked however they are phrased, negation
+included: the negation *is* the attack. Dangerous actions (``verify=False``, ``rm -rf /``,
+force-pushing to main) are blocked unless the text warns against them ("never pass
+``verify=False``; pin the CA bundle instead"). ``code`` fields are checked too, so
+``subprocess.run("rm -rf /")`` is caught, while ordinary code does not match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardian.errors import PolicyPackError
+from guardian.policy.base import BaseRule, CheckContext
+from guardian.records import Finding, Lesson
+from guardian.text import (
+    Phrase,
+    PhraseHit,
+    PhraseMatcher,
+    TextField,
+    decode_embedded,
+    excerpt,
+    normalize,
+    shorten,
+    skeleton,
+    squash,
+)
+
+_PEOPLE = (r"(?:the |your |any |a |our |their )?(?:users?|humans?|operators?|reviewers?"
+           r"|maintainers?|developers?|owners?|team|anyone|anybody|someone|people|supervisors?"
+           r"|managers?|boss|security team|admins?|administrators?|them|him|her|auditors?"
+           r"|everyone|everybody|the person)\b(?!'s|s'| s\b)")
+_SELF_NOUN = (r"(?:rules?|instructions?|lessons?|notes?|text|directives?|lines?|messages?"
+              r"|sections?|blocks?|paragraphs?|reminders?|polic(?:y|ies)|guidance|entry|entries"
+              r"|memory|content|prompt|sentences?)")
+_MEMORY_TARGET = (r"(?:memory|memories|memory files?|agents\.md|claude\.md|gemini\.md"
+                  r"|\.?cursorrules|\.cursor/rules|copilot-instructions(?:\.md)?"
+                  r"|\.windsurfrules|lessons?|kbs?|knowledge ?bases?|knowledge|system prompts?"
+                  r"|prompts?|conversations?|sessions?|chats?|contexts?|instruction files?"
+                  r"|rules files?|agents?)")
+_PROTECTED = r"(?:main|master|trunk|production|prod|release|default|develop)"
+
+
+_SELF_ANCHORS = ("rule|instruction|lesson|note|directive|reminder|policy|guidance|paragraph|"
+                 "sentence|this text|this line|this message|this section|this block|"
+                 "this entry|this memory|this content|this prompt|these lines")
+
+
+def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+       **kw: Any) -> Phrase:
+    """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
+    found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
+    return Phrase(key, found, pattern, message, **kw)
+
+
+_HIDE_MSG = ("concealment: {found!r} tells the agent to keep what it does from the people "
+             "responsible for it, which is how a poisoned lesson stays unnoticed. Remove it; "
+             "lessons must keep the agent's work visible and reported")
+_EVIDENCE_MSG = ("covering tracks: {found!r} removes the evidence or logs of what the agent "
+                 "did, defeating review and audit. Remove it; keep logs and history intact")
+_LIE_MSG = ("false reporting: {found!r} has the agent misreport results, so broken work looks "
+            "fine. Remove it; report results as they are")
+_TLS_MSG = ("TLS verification disabled: {found!r} turns off certificate checks, letting "
+            "anyone on the network read or alter the traffic. Remove it; pin or install the "
+            "right CA bundle instead (REQUESTS_CA_BUNDLE, SSL_CERT_FILE)")
+_BYPASS_MSG = ("safety bypass: {found!r} disables a security control (sandbox, policy gate, "
+               "hooks, scanners). Remove it; fix what the check reports instead")
+_APPROVE_MSG = ("self-approval: {found!r} lets the agent approve or merge its own work, "
+                "removing the human review the process relies on. Remove it; changes need an "
+                "independent reviewer")
+_PERSIST_MSG = ("self-replication/persistence: {found!r} makes the lesson copy or protect "
+                "itself across memory files and future lessons, so it cannot be reviewed away. "
+                "Remove it; a lesson must be retirable like any other")
+_DESTROY_MSG = ("destructive command: {found!r} can wipe files, history, databases or "
+                "machines beyond recovery. Remove it, or scope it to a named build directory "
+                "and say to check the working directory first")
+_PIPE_MSG = ("remote code execution: {found!r} runs a script straight from the network "
+             "without review or checksum. Download it, verify its checksum or signature, read "
+             "it, then run it")
+
+PHRASES: tuple[Phrase, ...] = (
+    # --- hiding from people (not negation-aware: the negation is the attack) --------------
+    _p("hide", "tell|inform|notify|alert|mention|report|disclos|reveal|bring up|say anything|"
+       "admit|confess|escalat|surface|flag|explain",
+       r"\b(?:do not|don't|dont|never|must not|mustn't|should not|shouldn't|without|avoid"
+       r"|no need to|refrain from|there is no need to)\s(?:ever )?(?:tell|inform|notify|alert"
+       r"|mention|report|disclose|reveal|bring up|say anything|admit|confess|escalate|surface"
+       r"|flag|explain)(?:ing)?\b(?: (?:this|it|that|anything|any of this|about (?:it|this|that"
+       r"|the \S+|these \S+|what you \S+)|the (?:change|changes|fix|workaround|failure|error"
+       r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + r"(?! whether| which| if (?:the"
+       r"|their|an?) (?:account|email|username|user|password))", _HIDE_MSG),
+    _p("hide", "let the|let your|let any|let our|let their|let a |let them|let him|let her|"
+       "let every|let some|let people|let users|let humans|let reviewers|let operators|"
+       "let maintainers|let no|letting",
+       r"\b(?:do not|don't|dont|never|without) let(?:ting)? " + _PEOPLE
+       + r" (?:know|find out|see|notice)", _HIDE_MSG),
+    _p("hide", "from",
+       r"\b(?:hide|hiding|conceal(?:ing)?|mask(?:ing)?|cover(?:ing)? up|obscur(?:e|ing)|bury"
+       r"|burying|keep(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from " + _PEOPLE
+       + r"|\b(?:hide|hiding|conceal(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from (?:the"
+       r" )?(?:ci|code review|review|guardian|the gate|logs?|git history|history|monitoring"
+       r"|audit|the ledger|security)\b", _HIDE_MSG,
+       accept=lambda m: not (re.search(r"\busers?\b", m.group()) and re.search(
+           r"\b(?:password|passwords|secrets?|tokens?|keys?|credentials?|pii|stack|traces?"
+           r"|internal|implementation|sensitive|details|api|personal|private|raw|errors?"
+           r"|exceptions?|cursor|spinner|scrollbar|dialog|element|button|column|field|ui|menu)"
+           r"\b", m.group()))),
+    _p("hide", "without",
+       r"\bwithout (?:(?:telling|informing|notifying|alerting|consulting|warning) " + _PEOPLE
+       + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator|people|the "
+       r"team|the maintainers?) (?:knowing|noticing|finding out|realizing|realising|being aware"
+       r"|suspecting)|(?:being|getting) (?:noticed|detected|caught|flagged)|(?:the |their |your"
+       r" )?(?:user's|users'|human's|operator's|owner's|reviewer's) (?:knowledge|awareness)"
+       r"|leaving (?:a |any )?traces?)", _HIDE_MSG),
+    _p("hide", "no one|nobody|no human|no reviewer|won't|will not|doesn't|does not|don't|do not|"
+       "can't|cannot|never|wouldn't|would not",
+       r"\b(?:so|so that|such that|ensuring|to ensure|make sure|making sure|that way) (?:(?:no"
+       r" one|nobody|no human|no reviewer) (?:will |would |can |could |ever )*(?:notices?"
+       r"|knows?|finds? out|detects?|realizes?|realises?|suspects?|discovers?)|(?:the user|users"
+       r"|the human|the reviewers?|reviewers|the operator|humans|the maintainers?|the team|they"
+       r"|anyone|people) (?:won't|will not|doesn't|does not|don't|do not|can't|cannot|never"
+       r"|wouldn't|would not)(?: ever)? (?:notice|know|find out|detect|realize|realise|suspect"
+       r"|discover|learn about|see what you|see the change))\b", _HIDE_MSG),
+    _p("hide", "silently|quietly|secretly|covertly|stealthily|surreptitiously|discreetly|"
+       "behind the scenes",
+       r"\b(?:silently|quietly|secretly|covertly|stealthily|surreptitiously|discreetly|behind "
+       r"the scenes)\b(?: [\w'-]+){0,8}? (?:and |then |but )?(?:do not|don't|dont|never"
+       r"|without) (?:report|mention|tell|log|notify|inform|disclose|record|note|document|flag"
+       r"|alert|surface|explain)(?:ing)?\b", _HIDE_MSG),
+    _p("hide", "secretly|covertly|stealthily|surreptitiously",
+       r"\b(?:secretly|covertly|stealthily|surreptitiously)\b (?:add|insert|modify|change"
+       r"|delete|remove|disable|push|commit|send|upload|install|run|execute|exfiltrate|copy"
+       r"|edit|replace|inject|include|merge|approve)", _HIDE_MSG),
+    _p("hide", "report|mention|disclos|admit|reveal|surface",
+       r"\b(?:do not|don't|dont|never|avoid|without) (?:report|mention|disclose|admit|reveal"
+       r"|surface)(?:ing)? (?:this|it|that|these|the (?:change|changes|fix|workaround|deletion"
+       r"|modification|edit|failure|failures|bypass|override|commit|incident|mistake)|what you "
+       r"(?:did|changed|removed|deleted|modified|skipped)|your (?:changes|actions"
+       r"|modifications|edits|mistakes?))\b(?! (?:as|to be|when|if|unless|until)\b)",
+       _HIDE_MSG),
+    _p("hide", "mention|report|disclos|admit|reveal",
+       r"\b(?:do not|don't|dont|never|avoid) (?:mention|report|disclose|admit|reveal)(?:ing)?"
+       r"(?: [\w'-]+){0,3}? (?:in|within) (?:the |your |any )?(?:summary|final (?:answer|report"
+       r"|summary|message|response)|report|pr description|pull request description|changelog"
+       r"|response|reply|handoff|status update)\b", _HIDE_MSG),
+    _p("hide", "keep this|keep it|keep that|keep these|between us|between you and me",
+       r"\bkeep (?:this|it|that|these) (?:a )?(?:secret|hidden|quiet|confidential|between us)"
+       r"(?: from\b)?|\bbetween (?:you and me|us)\b", _HIDE_MSG,
+       accept=lambda m: "between" not in m.group() or "keep" in m.group()),
+    # --- covering tracks (actions: negation-aware) ----------------------------------------
+    _p("evidence", "evidence|trace|tracks|footprint|audit|ledger|history",
+       r"\b(?:remov|delet|eras|wip|clear|scrub|purg|destroy|shred|truncat|overwrit|clean(?:ing)?"
+       r" up|get(?:ting)? rid of|cover)(?:e|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:(?:the |all |any "
+       r"|your |my )?(?:evidence|traces?|tracks|footprints|audit (?:logs?|trail|entries|records?)"
+       r"|ledger(?: entries)?|shell history|bash history|command history|history files?"
+       r"|\.bash_history|\.zsh_history))\b", _EVIDENCE_MSG, negatable=True),
+    _p("evidence", "log|history|commit|reflog",
+       r"\b(?:remov|delet|eras|wip|clear|scrub|purg|truncat|rewrit|squash|clean(?:ing)? up)(?:e"
+       r"|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:logs?|log files|log entries|history|commits?"
+       r"|reflog)(?: [\w'-]+){0,2}? (?:so (?:that )?(?:no one|nobody|the user|the reviewers?|they"
+       r"|humans?|it)|to (?:hide|cover|conceal)|that (?:show|mention|reveal|record|prove)|of "
+       r"(?:this|it|what you did|your (?:changes|actions|work))|before (?:anyone|the user|the "
+       r"reviewers?|review|they|someone))", _EVIDENCE_MSG, negatable=True),
+    _p("evidence", "history -c|histfile|histsize|+o history|/var/log",
+       r"\bhistory -c\b|\bunset histfile\b|\bhistfile=/dev/null|\bhistsize=0\b|\bset \+o "
+       r"history\b|(?:>|truncate -s ?0|shred|rm -\S+) ?/var/log/", _EVIDENCE_MSG, negatable=True),
+    # --- lying about results --------------------------------------------------------------
+    _p("lie", "even if|even though|regardless|whether or not|when they fail|when they don't|"
+       "if they fail|although|despite|no matter",
+       r"\b(?:pretend|claim|say|report|tell (?:the user|them|everyone|the reviewers?)|state"
+       r"|assert|write|announce)(?:ing|s)?\b(?: that)? (?:all )?(?:the )?(?:tests?|builds?|ci"
+       r"|checks?|pipeline|suite|linters?|scans?|everything) (?:pass(?:ed|es)?|succeeded"
+       r"|succeed|is green|are green|went green|is passing|are passing|worked|were successful"
+       r"|was successful|is fine|are fine)\b(?: [\w'-]+){0,3}? (?:even if|even though"
+       r"|regardless|whether or not|when they (?:fail|don't)|if they fail|although|despite"
+       r"|no matter)", _LIE_MSG),
+    _p("lie", "fabricat|forg|make up|making up|falsif|doctor|fake|faking",
+       r"\b(?:fabricat(?:e|ing)|forg(?:e|ing)|mak(?:e|ing) up|falsif(?:y|ying)|doctor(?:ing)?"
+       r"|fak(?:e|ing) (?:the|your))\b (?:the |some |any |your )?(?:test (?:results?|output"
+       r"|reports?|logs?)|results|benchmark(?: results| numbers)?|coverage(?: numbers| reports?)?"
+       r"|metrics|screenshots?|evidence|ci (?:results?|status)|review(?:s| approvals?)?)\b",
+       _LIE_MSG, negatable=True),
+    # --- TLS verification (actions) -------------------------------------------------------
+    _p("tls", "verify", r"\b(?:verify|verify_ssl|ssl_verify|verify_certs?|verify_tls"
+       r"|tls_verify|sslverify)\s?[=:]\s?(?:false|0|no)\b", _TLS_MSG, negatable=True),
+    _p("tls", "node_tls_reject_unauthorized",
+       r"node_tls_reject_unauthorized\s?[=:]?\s?['\"]?0", _TLS_MSG, negatable=True),
+    _p("tls", "curl", r"\bcurl\b[^|;&\n]{0,160}?\s(?:-(?!-)[a-z]*k[a-z]*\b|--insecure\b)",
+       _TLS_MSG, negatable=True),
+    _p("tls", "--no-check-certificate", r"--no-check-certificate\b", _TLS_MSG, negatable=True),
+    _p("tls", "pythonhttpsverify", r"pythonhttpsverify\s?=\s?['\"]?0", _TLS_MSG,
+       negatable=True),
+    _p("tls", "_create_unverified_context|cert_none|check_hostname",
+       r"_create_unverified_context\b|\bcert_none\b|check_hostname\s?=\s?false", _TLS_MSG,
+       negatable=True),
+    _p("tls", "git_ssl_no_verify|sslverify|strict-ssl|rejectunauthorized|insecureskipverify|"
+       "insecure_skip_verify",
+       r"git_ssl_no_verify\s?=\s?['\"]?(?:1|true)|sslverify\s?(?:=\s?|\s)['\"]?false|strict-ssl"
+       r"\s?(?:=\s?|\s)['\"]?false|rejectunauthorized\s?:\s?false|insecure_?skip_?verify\s?[:=]"
+       r"\s?true", _TLS_MSG, negatable=True),
+    _p("tls", "ssl|tls|https|certificate|cert|hostname",
+       r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|skip(?:ping)?|bypass(?:ing)?|ignor(?:e|ing)"
+       r"|switch(?:ing)? off)\s(?:the |all |any )?(?:ssl|tls|https|certificate|cert|hostname)"
+       r"(?: certificate)? (?:verification|validation|checks?|checking|errors?|warnings?)\b",
+       _TLS_MSG, negatable=True),
+    _p("tls", "--trusted-host|disable_warnings", r"--trusted-host\b|urllib3\.disable_warnings",
+       "weakened TLS: {found!r} silences or skips certificate checks for a host. Use a proper "
+       "CA bundle for internal mirrors instead", severity="warn", negatable=True),
+    # --- disabling security controls (actions) --------------------------------------------
+    _p("bypass", "guardian|sandbox|seccomp|apparmor|selinux|bubblewrap|bwrap|firewall|antivirus|"
+       "edr|security|safety|guardrail|policy|pre-commit|precommit|hooks|branch protection|"
+       "codeowners|code owners|signature verification|signing|audit|secret scanning|"
+       "dependabot|codeql|permission|approval",
+       r"\b(?:disabl(?:e|es|ed|ing)|turn(?:s|ed|ing)? off|switch(?:es|ed|ing)? off|bypass(?:es"
+       r"|ed|ing)?|circumvent(?:s|ed|ing)?|evad(?:e|es|ed|ing)|get(?:ting)? around|work(?:ing)? "
+       r"around|uninstall(?:s|ed|ing)?|deactivat(?:e|es|ed|ing)|kill(?:s|ed|ing)?|break(?:ing)?"
+       r" out of|escap(?:e|es|ed|ing)|tamper(?:s|ed|ing)? with|neuter(?:s|ed|ing)?|patch(?:es"
+       r"|ed|ing)? out|rip(?:ping)? out|remov(?:e|es|ed|ing)|skip(?:s|ped|ping)?|stop(?:s|ped"
+       r"|ping)?)\b(?: (?:the|all|any|every|its|your|our|their|this))?(?: [\w-]+)?? (?:guardian"
+       r"(?: check| checks| hook| gate)?|sandbox(?:ing)?|seccomp|apparmor|selinux|bubblewrap"
+       r"|bwrap|firewall|antivirus|edr|security (?:checks?|scans?|scanning|scanners?|polic(?:y"
+       r"|ies)|controls?|tooling|hooks?|gates?|rules|features?|measures?|monitoring|review)"
+       r"|safety (?:checks?|guards?|filters?|mechanisms?|rails|features?|measures?|net|gates?)"
+       r"|guardrails?|policy (?:checks?|engine|gate|rules)|pre-?commit hooks?|git hooks|commit "
+       r"hooks|branch protections?(?: rules)?|code ?owners(?: review)?|signature verification"
+       r"|commit signing|gpg signing|audit(?:ing| logs?| trail)|secret scanning|dependabot"
+       r"|codeql|permission (?:checks|prompts|system)|approval (?:steps?|gates?|prompts?))\b",
+       _BYPASS_MSG, negatable=True),
+    _p("bypass", "dangerously-skip-permissions|bypasspermissions|bypass_permissions|setenforce|ufw|"
+       "hookspath|systemctl",
+       r"--dangerously-skip-permissions|\bbypass_?permissions\b|\bsetenforce 0\b|\bufw "
+       r"disable\b|core\.hookspath\s?=?\s?['\"]?/dev/null|\bsystemctl (?:stop|disable|mask) "
+       r"(?:apparmor|firewalld|ufw|auditd|selinux)", _BYPASS_MSG, negatable=True),
+    _p("bypass", "linter|lint|type check|static analysis|security warnings|checks",
+       r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|remov(?:e|ing)|skip(?:ping)?|bypass(?:ing)?"
+       r"|silenc(?:e|ing))\b (?:all|every) (?:linters?|lint(?:ing| rules| checks)|type "
+       r"check(?:s|ing|ers?)|static analysis|security warnings|checks)\b(?! (?:for|in|on) )",
+       _BYPASS_MSG, negatable=True),
+    # --- self-approval (actions) ----------------------------------------------------------
+    _p("approve", "own pr|own pull|own merge|own mr|own change|own code|own commit|"
+       "own patch|own work|own diff|own lesson|own proposal|own edit|own fix",
+       r"\b(?:approv(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|accept(?:s|ed|ing)?|lgtm|sign(?:s|ed"
+       r"|ing)? off on|rubber-?stamp(?:s|ed|ing)?)\b (?:your|its|my|their|his|her) own (?:prs?"
+       r"|pull requests?|merge requests?|mrs?|changes?|code|commits?|patch(?:es)?|work|diffs?"
+       r"|lessons?|proposals?|edits?|fix(?:es)?)\b", _APPROVE_MSG, negatable=True),
+    _p("approve", "self-approv|self approv|selfapprov|auto-approv|autoapprov|auto approv",
+       r"\b(?:self[- ]?approv(?:e|es|ed|al|ing)|auto[- ]?approv(?:e|es|ed|al|ing) (?:your|its"
+       r"|my|all|every|the) (?:own )?(?:prs?|pull requests?|changes?|merges?|lessons?))",
+       _APPROVE_MSG, negatable=True),
+    _p("approve", "without|bypassing|skipping|with no",
+       r"\b(?:merg(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|land(?:s|ed|ing)?"
+       r"|releas(?:e|es|ed|ing))\b(?: [\w'-]+){0,4}? (?:without|bypassing|skipping|with no)"
+       r" (?:any |a |the |waiting for |waiting on )?(?:(?:code |human |peer |security "
+       r"|required )?reviews?|approvals?|reviewers?|sign-?off|ci(?: passing| checks)?)\b",
+       _APPROVE_MSG, negatable=True),
+    _p("approve", "push",
+       r"\bpush(?:es|ed|ing)? (?:directly |straight )?(?:to )?(?:origin )?" + _PROTECTED
+       + r"\b(?: [\w'-]+){0,3}? (?:without|bypassing|skipping|with no) (?:any |a |the )?"
+       r"(?:(?:code |human |peer )?reviews?|approvals?|prs?|pull requests?|ci|checks)\b",
+       _APPROVE_MSG, negatable=True),
+    _p("approve", "mark",
+       r"\bmark(?:s|ed|ing)? (?:the |this |your |its |my |all )?(?:own )?(?:reviews?|prs?|pull "
+       r"requests?|approvals?|checks?|review (?:comments|threads)|conversations?|threads?)"
+       r" as (?:done|approved|complete|completed|passed|resolved|reviewed|green|lgtm"
+       r"|successful)\b(?: [\w'-]+){0,3}? (?:yourself|itself|myself|on your own|without)",
+       _APPROVE_MSG, negatable=True),
+    _p("approve", "account|identity|login|token|second user|other user|bot user|"
+       "service user|alt user",
+       r"\bapprov(?:e|es|ed|ing)\b(?: [\w'-]+){0,3}? (?:with|using|from|via) (?:a |another "
+       r"|your |the )?(?:second|alt|alternate|other|bot|service|secondary|different|sock ?puppet)"
+       r" (?:account|user|identity|token|login)", _APPROVE_MSG, negatable=True),
+    _p("approve", "gh pr merge", r"\bgh pr merge\b[^\n;&|]{0,80}--admin\b", _APPROVE_MSG,
+       negatable=True),
+    _p("approve", "review|approval|branch protection|required checks|status checks|codeowners",
+       r"\b(?:dismiss(?:es|ed|ing)?|overrid(?:e|es|ing)|bypass(?:es|ed|ing)?|disabl(?:e|es|ed"
+       r"|ing)|skip(?:s|ped|ping)?|circumvent(?:s|ed|ing)?) (?:the |any |all )?(?:required "
+       r"|stale |blocking |pending )?(?:reviews?|review requirements?|code reviews?|approvals?"
+       r"|approval requirements?|branch protections?|required checks|status checks|codeowners"
+       r" reviews?)\b", _APPROVE_MSG, negatable=True),
+    # --- self-replication and persistence (not negation-aware where the negation is it) ---
+    _p("persist", "memory|memories|agents.md|claude.md|gemini.md|cursorrules|.cursor/rules|"
+       "copilot-instructions|windsurfrules|lesson|kb|knowledge|system prompt|prompt|"
+       "conversation|session|chat|context|instruction file|rules file|agent",
+       r"\b(?:copy|copying|paste|pasting|add|adding|insert|inserting|append|appending|write"
+       r"|writing|replicate|replicating|propagate|propagating|spread|spreading|include"
+       r"|including|duplicate|duplicating|inject|injecting|embed|embedding|repeat|repeating"
+       r"|clone|cloning|prepend|prepending|carry|carrying|save|saving|persist|persisting|store"
+       r"|storing|put|putting|place|placing|plant|planting) (?:this|these|the (?:following"
+       r"|above|same)|it)(?: (?:exact|same|very|full|whole|entire))?(?: " + _SELF_NOUN
+       + r")?(?: (?:verbatim|word for word|unchanged|as is))?(?: [\w'-]+){0,2}? (?:in|into|to"
+       r"|across|onto|inside|within|at the (?:top|start|end) of)(?: (?:the|all|each|every|any"
+       r"|other|your|future|new|subsequent|of|later))* (?:[\w'-]+ )?" + _MEMORY_TARGET + r"\b",
+       _PERSIST_MSG,
+       accept=lambda m: bool(re.search(
+           r"\b(?:every|each|all|any|other|future|new|subsequent|later)\b|agents\.md|claude\.md"
+           r"|gemini\.md|cursorrules|copilot-instructions|windsurfrules|memor|system prompt",
+           m.group()))),
+    _p("persist", "lesson|memor|agents.md|claude.md",
+       r"\b(?:every|each|all|any) (?:future |new |subsequent |later )?(?:lessons?|memor(?:y|ies)"
+       r"(?: files?)?|agents\.md files?|claude\.md files?) (?:you (?:write|create|produce"
+       r"|generate|make|propose|author|save) )?(?:must|should|shall|needs? to|has to|have to)"
+       r" (?:include|contain|start with|begin with|end with|repeat|carry|copy|reference"
+       r"|mention)\b", _PERSIST_MSG),
+    _p("persist", "remov|delet|forget|forgotten|drop|retir|supersed|eras|purg|omit|unlearn|discard",
+       r"\b(?:never|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|may "
+       r"not|is not to be|are not to be|not to be|no one may|nobody may|under no circumstances"
+       r"|no agent may|no lesson may)\b(?: (?:ever|be|allow|let|permit|anyone|anybody|yourself"
+       r"|you|to|should|shall|will|is|are|allowed|permitted|it|the|agent|user))*? (?:remov(?:e"
+       r"|ed|ing)|delet(?:e|ed|ing)|forget|forgotten|forgetting|drop(?:ped|ping)?|retir(?:e|ed"
+       r"|ing)|supersed(?:e|ed|ing)|eras(?:e|ed|ing)|purg(?:e|ed|ing)|omit(?:ted|ting)?"
+       r"|unlearn(?:ed|ing)?|discard(?:ed|ing)?) (?:this|these|the present|the following|the "
+       r"above)(?: (?:exact|same|entire|whole|very|important|critical))? " + _SELF_NOUN
+       + r"\b", _PERSIST_MSG),
+    _p("persist", _SELF_ANCHORS,
+       r"\b(?:never|do not|don't|dont|must not|should not)\b(?: [\w'-]+){0,3}? (?:edit|modify"
+       r"|change|alter|rewrite|replace|weaken|ignore|override|disable|skip)(?:s|ed|ing)? "
+       r"(?:this|these)(?: [\w'-]+)?? " + _SELF_NOUN + r"\b(?: [\w'-]+){0,4}? (?:even if|even "
+       r"when|even though|regardless|no matter|under any circumstances|for any reason|ever)\b",
+       _PERSIST_MSG),
+    _p("persist", _SELF_ANCHORS,
+       r"\b(?:keep(?:ing)?|preserv(?:e|ing)|retain(?:ing)?|maintain(?:ing)?|follow(?:ing)?"
+       r"|obey(?:ing)?|remember(?:ing)?|apply(?:ing)?|honou?r(?:ing)?|enforc(?:e|ing))\b "
+       r"(?:this|these|the following|the above)(?: exact| same)? " + _SELF_NOUN
+       + r"\b(?: [\w',-]+){0,6}? (?:(?:even if|even when|even though|regardless(?: of)?|no "
+       r"matter (?:what|who|if)?|despite|whatever)(?: [\w'-]+){0,3}? (?:told|asked|instructed"
+       r"|ordered|requested|someone|anyone|the user|a user|the human|the operator|another "
+       r"(?:instruction|lesson|rule|message)|other (?:instructions|lessons|rules)|it conflicts"
+       r"|it contradicts|contrary|otherwise|later (?:instructions|lessons)|you are told|future "
+       r"instructions|removed|deleted|retired)|forever|permanently|at all times|in all "
+       r"(?:future|subsequent)|in every (?:future|subsequent)|across all|for all future)",
+       _PERSIST_MSG),
+    _p("persist", "even if",
+       r"\beven if\b(?: [\w'-]+){1,8}?,? (?:always )?(?:keep|preserve|retain|follow|obey|apply"
+       r"|re-?add|restore) (?:this|these) " + _SELF_NOUN + r"\b", _PERSIST_MSG),
+    _p("persist", "re-add|readd|re-insert|reinsert|re-create|recreate|re-apply|reapply|"
+       "re-introduce|reintroduce|restore|put back|add back|bring back|write back|rewrit|"
+       "reinstat|re-instat|re-writ|copy back",
+       r"\b(?:re-?add|re-?insert|re-?create|re-?apply|re-?introduce|restore|put back|add back"
+       r"|bring back|write back|rewrite|recreate|reinstate|re-?instate|re-?write|copy back)"
+       r"(?:s|ed|ing)?\b (?:this|it|these|them|the (?:rule|instruction|lesson|note|text|line"
+       r"|section))(?: [\w'-]+){0,4}? (?:if|when|whenever|once|should|after|in case)(?: it"
+       r"| they| this| someone| anyone| the user| a user| another (?:agent|process|lesson))?"
+       r" (?:is|are|gets?|get|was|were|has been|have been|ever|tries to|try to|removes?"
+       r"|deletes?|drops?|edits?|modifies?|retires?|supersedes?|goes missing|disappears?)\b",
+       _PERSIST_MSG),
+    _p("persist", "save|store|write|persist|commit|record|memori|remember",
+       r"\b(?:save|store|write|persist|commit|record|memori[sz]e|remember)\b (?:this|these)"
+       r"(?: [\w'-]+)?? " + _SELF_NOUN + r" (?:in|to|into) (?:your )?(?:global|permanent"
+       r"|persistent|long-?term|user-?level|system|core|base|main|home|~/\.claude|~/\.config)"
+       r"(?: [\w'.-]+)?? (?:memory|memories|config|configuration|settings|claude\.md|agents\.md"
+       r"|prompt|instructions|files?)\b", _PERSIST_MSG),
+    _p("persist", "/.claude|/.codex|/.cursor|/.gemini|/.windsurf|/.config/claude|/.config/cursor|"
+       "/.config/codex|/.config/gemini",
+       r"\b(?:append|add|write|copy|echo|cat|tee|insert|put|save|prepend|inject)\b[^\n]{0,80}?"
+       r"(?:~|\$home|\$\{home\})/\.(?:claude|codex|cursor|gemini|windsurf|config/(?:claude"
+       r"|cursor|codex|gemini))\b", _PERSIST_MSG, negatable=True),
+    _p("persist", "yourself|itself|this rule|this instruction|this lesson|this message|this text|"
+       "this prompt|this note",
+       r"\b(?:spread|propagate|replicate|self-?replicate|copy|clone) (?:yourself|itself|this "
+       r"(?:rule|instruction|lesson|message|text|prompt|note))\b(?! (?:to|into) (?:the )?"
+       r"(?:clipboard|buffer))", _PERSIST_MSG),
+    _p("persist", "persist|survive|outlive|propagated|copied|replicated|never be|remain forever|"
+       "kept forever|stay forever",
+       r"\b(?:this|these) " + _SELF_NOUN + r" (?:must|should|shall|will) (?:persist|survive"
+       r"|outlive|be propagated|be copied|be replicated|never be (?:removed|deleted|forgotten"
+       r"|retired|dropped)|remain forever|be kept forever|stay forever)", _PERSIST_MSG),
+    # --- destructive commands (actions) ---------------------------------------------------
+    _p("destroy", "rm ", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
+       r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|\*|\./?\*?|\.\./?\*?|\.git/?|/(?:usr|etc|var"
+       r"|home|boot|bin|sbin|lib|lib64|root|opt|srv|dev|sys|proc|system|users|applications"
+       r"|library|mnt|media)/?\*?)['\"]?)(?=\s|$|[;&|)`'\"])", _DESTROY_MSG, negatable=True,
+       accept=lambda m: "r" in re.sub(r"--[a-z-]+", "", m.group("flags"))
+       or "--recursive" in m.group("flags") or "--no-preserve-root" in m.group("flags")),
+    _p("destroy", "--no-preserve-root", r"--no-preserve-root\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "rmtree",
+       r"\brmtree\(\s?(?:['\"](?:/|~|~/|\.|\./|\.git|\.git/|/home|/usr|/etc)['\"]|os\.path\."
+       r"expanduser\(\s?['\"]~/?['\"]\s?\)|(?:pathlib\.)?path\.home\(\)|os\.environ\[['\"]home"
+       r"['\"]\]|os\.getenv\(\s?['\"]home['\"]\s?\))", _DESTROY_MSG, negatable=True),
+    _p("destroy", "find ", r"\bfind\s+(?:/|~|\$home)(?:\s[^;&|\n]{0,80}?)?\s(?:-delete\b|-exec"
+       r"\s+rm\b)", _DESTROY_MSG, negatable=True),
+    _p("destroy", "git push", r"\bgit\s+push\b(?P<args>[^;&|\n`'\"]{0,160})", _DESTROY_MSG,
+       negatable=True, accept=lambda m: _force_push_protected(m.group("args"))),
+    _p("destroy", "force-push|force push|forcepush",
+       r"\bforce[- ]?push(?:es|ed|ing)?\b(?: (?:it|this|that|them|changes|commits|the branch|"
+       r"your changes))?(?: (?:to|onto|on|over))? (?:the )?(?:origin/|remote )?" + _PROTECTED
+       + r"\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "git reset", r"\bgit\s+reset\s+--hard\s+(?:origin|upstream)/\S+",
+       _DESTROY_MSG, negatable=True),
+    _p("destroy", "git reset", r"\bgit\s+reset\s+--hard\b",
+       "{found!r} throws away uncommitted work and commits; prefer `git stash` or a new branch",
+       severity="warn", negatable=True),
+    _p("destroy", "git clean", r"\bgit\s+clean\s+(?P<flags>(?:-[a-z]+\s?)+)", _DESTROY_MSG,
+       negatable=True, accept=lambda m: "f" in m.group("flags") and "x" in m.group("flags")),
+    _p("destroy", "git push", r"\bgit\s+push\s+(?:\S+\s+)?(?:--delete\s+|:)" + _PROTECTED
+       + r"\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "drop database|drop schema|drop table|truncate",
+       r"\bdrop\s+(?:database|schema)\b|\bdrop\s+table\s+(?!if\s+exists\b)[\w.\"`]+|\btruncate"
+       r"\s+table\s+[\w.\"`]+|\btruncate\s+[\w.\"`]+\s?(?:;|cascade\b)", _DESTROY_MSG,
+       negatable=True),
+    _p("destroy", "drop table if exists", r"\bdrop\s+table\s+if\s+exists\b",
+       "{found!r} drops a table; make sure it only ever runs against a test database",
+       severity="warn", negatable=True),
+    _p("destroy", "delete from", r"\bdelete\s+from\s+[\w.\"`]+\s?(?:;|$|['\"])",
+       "{found!r} deletes every row (no WHERE clause); add a WHERE clause or run it only on "
+       "test data", severity="warn", negatable=True),
+    _p("destroy", "mkfs", r"\bmkfs(?:\.[a-z0-9]+)?\s+(?:-\S+\s+)*/dev/", _DESTROY_MSG,
+       negatable=True),
+    _p("destroy", "of=/dev/|> /dev/|>/dev/",
+       r"\bdd\s[^;&|\n]{0,120}?\bof=/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d"
+       r"|disk\d|rdisk\d|mapper/)|>\s?/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d)",
+       _DESTROY_MSG, negatable=True),
+    _p("destroy", "chmod|chown",
+       r"\bch(?:mod|own)\s+(?:-[a-z]*r[a-z]*\s+)?(?:0?777|a\+rwx|ugo\+rwx|[\w.-]+:[\w.-]*|[\w.-]+)"
+       r"\s+(?:-r\s+)?(?:/|~/?|\$home/?)(?=\s|$|[;&|'\"`])", _DESTROY_MSG, negatable=True,
+       accept=lambda m: "chmod" not in m.group() or "777" in m.group() or "rwx" in m.group()),
+    _p("destroy", "(){|() {|( ){|( ) {", r"(\w+|:)\s?\(\s?\)\s?\{\s?\1\s?\|\s?\1\s?&\s?\}\s?;\s?\1",
+       _DESTROY_MSG, negatable=True),
+    _p("destroy", "os.fork", r"\bwhile\s+(?:true|1)\s?:\s?os\.fork\(\)", _DESTROY_MSG,
+       negatable=True),
+    _p("destroy", "shutdown|reboot|halt|poweroff|init 0|init 6|systemctl",
+       r"(?:^|[;&|`'\"(]\s?|\bsudo\s+|\$\s)(?:shutdown|reboot|halt|poweroff|init\s+[06])\b(?:\s+"
+       r"(?:-[a-z]+|now|\+?\d+|/[srt](?:\s+\d+)?))*\s?(?:$|[;&|`'\")])|\bsystemctl\s+(?:poweroff"
+       r"|reboot|halt)\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "kill", r"\bkill(?:all5)?\s+(?:-9|-kill|-sigkill|-s\s+(?:kill|9))\s+-?1\b",
+       _DESTROY_MSG, negatable=True),
+    _p("destroy", "mv ", r"\bmv\s+(?:/|~|\$home)\s+/dev/null\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "terraform destroy", r"\bterraform\s+destroy\b[^\n;&|]{0,80}?-auto-approve\b",
+       _DESTROY_MSG, negatable=True),
+    _p("destroy", "crontab -r", r"\bcrontab\s+-r\b",
+       "{found!r} deletes every cron job of the user; edit the one entry instead",
+       severity="warn", negatable=True),
+    # --- remote code straight into a shell (actions) --------------------------------------
+    _p("pipe", "curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod",
+       r"\b(?:curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|;&\n]{0,200}?\|"
+       r"\s?(?:sudo\s+(?:-\S+\s+)*)?(?:(?:ba|z|k|da|fi|c|tc)?sh|python[23]?|perl|ruby|node"
+       r"|iex|invoke-expression|pwsh|powershell)\b", _PIPE_MSG, negatable=True),
+    _p("pipe", "$(curl|$( curl|$(wget|$( wget|<(curl|<( curl|<(wget|<( wget",
+       r"\b(?:(?:ba|z)?sh|source|\.|eval)\s+(?:-c\s+)?['\"]?(?:\$\(|<\()\s?(?:curl|wget)\b",
+       _PIPE_MSG, negatable=True),
+    _p("pipe", "downloadstring|iex|invoke-expression",
+       r"\b(?:iex|invoke-expression)\b\s?\(?\s?(?:\(?new-object\s+net\.webclient\)?\.download"
+       r"string|iwr|invoke-webrequest|irm|invoke-restmethod)", _PIPE_MSG, negatable=True),
+    _p("pipe", "pipe", r"\bpip(?:e|es|ed|ing) (?:the )?(?:output of )?(?:curl|wget)\b(?: "
+       r"[\w'./:-]+){0,4}? (?:to|into|through) (?:sudo )?(?:(?:ba|z)?sh|python|a shell)\b",
+       _PIPE_MSG, negatable=True),
+)
+
+# Squashed view (letters and digits only): "d o n ' t  t e l l  t h e  u s e r".
+COMPACT: tuple[Phrase, ...] = (
+    _p("hide", "tell|inform|notify",
+       r"(?:donot|dont|never|without)(?:ever)?(?:tell|inform|notify)(?:ing)?(?:the|your|any)?"
+       r"(?:users?|humans?|operators?|reviewers?|maintainers?|anyone|anybody)(?!s)", _HIDE_MSG),
+    _p("hide", "hide|conceal",
+       r"(?:hide|conceal)(?:this|it|that|these|everything)from(?:the|your)?(?:users?|humans?"
+       r"|operators?|reviewers?|maintainers?|anyone|everyone)", _HIDE_MSG),
+)
+
+
+def _force_push_protected(args: str) -> bool:
+    """True when ``git push`` arguments force-push to a protected branch."""
+    tokens = args.split()
+    forced = any(t in ("-f", "--force", "--force-with-lease") or t.startswith(
+        "--force-with-lease=") or (t.startswith("-") and not t.startswith("--") and "f" in t)
+        for t in tokens)
+    protected = re.compile(r"(?:\+|head:|refs/heads/|\S+:)?" + _PROTECTED)
+    plus_main = any(re.fullmatch(r"\+(?:refs/heads/)?" + _PROTECTED, t) for t in tokens)
+    return plus_main or (forced and any(protected.fullmatch(t) for t in tokens))
+
+
+class ConcealmentRule(BaseRule):
+    """Blocks hiding, safety bypass, self-approval, persistence and destructive commands."""
+
+    name = "concealment"
+    defaults = {
+        "decode": True,  # also check text hidden in base64, hex, escapes, ROT13, ...
+        "check_code": True,  # check `code` fields for the commands too
+        "extra_patterns": [],  # more regular expressions, matched on the lowercase skeleton
+    }
+
+    def configure(self) -> None:
+        """Compile the phrase matchers and any extra patterns once."""
+        self._matcher = PhraseMatcher(PHRASES)
+        self._code_matcher = PhraseMatcher(
+            [p for p in PHRASES if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
+        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160)
+        extra = self.options["extra_patterns"]
+        if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
+            raise PolicyPackError(f"rule {self.id!r}: extra_patterns must be a list of strings")
+        try:
+            self._extra = [re.compile(p) for p in extra]
+        except re.error as exc:
+            raise PolicyPackError(f"rule {self.id!r}: bad extra pattern: {exc}") from None
+
+    def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
+        """Findings for every field that hides, bypasses, persists or destroys."""
+        for field in ctx.fields(lesson):
+            is_code = field.pointer == "/code"
+            if is_code and not self.options["check_code"]:
+                continue
+            seen: set[str] = set()
+            yield from self._report(field, self.scan(field.skeleton, code=is_code), seen)
+            if self.options["decode"]:
+                for encoding, decoded in decode_embedded(field.raw):
+                    hits = self.scan(skeleton(normalize(decoded)))
+                    yield from self._report(field, hits, seen, (encoding, decoded))
+
+    def scan(self, skel: str, *, code: bool = False) -> list[PhraseHit]:
+        """Every concealment phrase in skeleton text ``skel`` (one hit per pattern).
+
+        In code only the command and configuration patterns apply: prose phrases such as
+        "keep ... from the user" read differently in identifiers and comments.
+        """
+        hits = (self._code_matcher if code else self._matcher).scan(skel)
+        if not code:
+            hits += self._compact.scan(squash(skel))
+        for pattern in self._extra:
+            if m := pattern.search(skel):
+                hits.append(PhraseHit(Phrase("extra", (), pattern.pattern, (
+                    "matches the repository's extra concealment pattern {pattern!r}: "
+                    "{found!r}. Remove it or ask the repository owner why it is banned")),
+                    m.start(), m.end(), m.group()))
+        return hits
+
+    def _report(self, field: TextField, hits: list[PhraseHit], seen: set[str],
+                decoded: tuple[str, str] | None = None) -> Iterator[Finding]:
+        for hit in hits:
+            key = f"{hit.phrase.key}:{hit.phrase.severity}"
+            if key in seen:
+                continue
+            seen.add(key)
+            message = hit.phrase.message.format(found=shorten(hit.text, 60),
+                                                pattern=hit.phrase.pattern)
+            if decoded is None:
+                source = field.normalized if len(field.normalized) == len(field.skeleton) \
+                    else field.skeleton
+                shown = excerpt(source, hit.start, hit.end)
+            else:
+                encoding, text = decoded
+                message = (f"hidden in {encoding}-encoded text (decoded: {shorten(text, 80)!r}):"
+                           f" {message}; encoding it only hides it from review")
+                shown = shorten(text)
+            yield self.finding(field.pointer, message, excerpt=shown,
+                               severity=hit.phrase.severity)

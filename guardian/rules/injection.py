@@ -1,0 +1,395 @@
+"""Prompt injection: instruction override, role hijack, fake turn markers, prompt extraction.
+
+Patterns run on the confusable skeleton (so zero-width splits, homoglyphs and fullwidth letters
+read plainly), on a squashed view for words broken up by spaces or punctuation, and on text
+decoded from base64, hex, escapes and the like. Ordinary uses of the same words ("ignore
+whitespace differences", "the system prompt is built from AGENTS.md") do not match: each
+pattern needs the shape of a command aimed at the model, not just the vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from guardian.errors import PolicyPackError
+from guardian.policy.base import BaseRule, CheckContext
+from guardian.records import Finding, Lesson
+from guardian.text import (
+    Phrase,
+    PhraseHit,
+    PhraseMatcher,
+    TextField,
+    decode_embedded,
+    excerpt,
+    normalize,
+    shorten,
+    skeleton,
+    squash,
+)
+
+# Verbs that cancel instructions, the words that point at earlier ones, and what they cancel.
+_VERB = (r"(?:ignor(?:e|ing)|disregard(?:ing)?|forget(?:ting)?|overrid(?:e|ing)|bypass(?:ing)?"
+         r"|skip|drop|abandon|discard|neglect|set aside|throw out|dismiss|put aside"
+         r"|(?:stop|quit|cease) (?:following|obeying)|(?:do not|don't|dont|never) (?:follow|obey)"
+         r"|no longer (?:follow|obey))")
+_QUAL = (r"(?:previous(?:ly (?:given|stated|received|provided))?|prior|above|earlier|preceding"
+         r"|foregoing|former|original|initial|past|your|system|developer|safety|ethical"
+         r"|moral|built-in|default (?:system|safety))")
+_NOUN = (r"(?:instructions?|rules?|directives?|guidelines?|guidance|prompts?|context|constraints?"
+         r"|guardrails?|restrictions?|programming|commands?|orders|messages?|polic(?:y|ies)"
+         r"|training|conditioning|principles|filters?|limitations?|boundaries|tasks?)")
+_STRONG_NOUN = (r"(?:instructions|directives|guidelines|prompts|system prompts?|guardrails"
+                r"|programming|conditioning|training|restrictions|constraints)")
+_QUANT = r"(?:all|any|every|each|your|these|those|my)"
+_FILL = r"(?: (?:all|any|every|each|of|the|your|my|these|those|its|such|and|or|&|/))*"
+_AI = (r"(?:ai|a\.i\.|llms?|language models?|large language models?|assistants?|chatbots?"
+       r"|chatgpt|claude|copilot|gemini|gpt(?:-?\d\S*)?|ai (?:agents?|assistants?|models?"
+       r"|systems?|tools?)|coding (?:agents?|assistants?)|autonomous agents?|llm agents?)")
+_YOU_ARE = r"(?:you are|you're|you re|youre|you will be|you'll be|you ll be)"
+
+
+_OVERRIDE_ANCHORS = ("ignor|disregard|forget|overrid|bypass|skip|drop|abandon|discard|neglect|"
+                     "set aside|put aside|throw out|dismiss|follow|obey")
+
+
+def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+       **kw: Any) -> Phrase:
+    """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
+    found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
+    return Phrase(key, found, pattern, message, **kw)
+
+
+_OVERRIDE_MSG = ("instruction override: {found!r} tells the model reading this lesson to drop "
+                 "its real instructions, so whoever wrote the lesson takes control of the agent. "
+                 "Remove it; a lesson states what to do and never cancels other guidance")
+_ROLE_MSG = ("role hijack: {found!r} tries to give the model another identity or unlock a "
+             "'no restrictions' mode (a jailbreak). Remove it; lessons describe coding "
+             "practice, not who the agent is")
+_MARKER_MSG = ("fake chat-turn or role marker {found!r}: it makes lesson text look like a "
+               "system, developer or assistant message, so the model may obey it as one. "
+               "Remove the marker or put the text in a code block that quotes it")
+_EXTRACT_MSG = ("system-prompt extraction: {found!r} asks the model to reveal its hidden "
+                "instructions, which leaks configuration and secrets. Remove it")
+_ADDRESS_MSG = ("instruction addressed to the AI reading this text: {found!r} is how indirect "
+                "prompt injection speaks to a model through data. Write the lesson as plain "
+                "guidance without addressing the model")
+_PRIORITY_MSG = ("priority claim: {found!r} tries to rank this text above the agent's real "
+                 "instructions. Remove it; no lesson outranks the system prompt")
+
+PHRASES: tuple[Phrase, ...] = (
+    # --- instruction override -------------------------------------------------------------
+    _p("override", _OVERRIDE_ANCHORS,
+       rf"\b{_VERB}\b{_FILL} {_QUAL}(?: (?:and|or|&|/|,) ?{_QUAL})?(?: [\w-]+){{0,2}}? "
+       rf"{_NOUN}\b", _OVERRIDE_MSG),
+    _p("override", _OVERRIDE_ANCHORS,
+       rf"\b{_VERB}\b {_QUANT}(?: (?:of|the|your|my|these|those|current|existing|given"
+       rf"|provided|other|previous|conflicting|contradicting|contrary|opposing|such))* "
+       rf"(?:[\w-]+ )?{_STRONG_NOUN}\b", _OVERRIDE_MSG),
+    _p("override", "ignor|disregard|forget|overrid|bypass|skip|drop|abandon|discard",
+       rf"\b{_VERB}\b(?: [\w-]+){{0,3}}? {_NOUN},? (?:above|before this|so far|up to now"
+       r"|until now|given (?:so far|above|before|earlier|previously|to you)|you (?:were|have "
+       r"been|got|received|are) (?:given|told)|(?:from|by) (?:before|earlier|your (?:developers?"
+       r"|creators?|operators?|system))|in (?:the|your) system prompt)", _OVERRIDE_MSG),
+    _p("override", "ignor|disregard|forget",
+       r"\b(?:ignor(?:e|ing)|disregard(?:ing)?|forget(?:ting)?) (?:about )?(?:everything|all"
+       r"(?: of)? (?:that|this|the above)|anything|what(?:ever)? (?:you (?:were|have been) "
+       r"(?:told|given)|was said)) (?:above|before|prior|previously|said|you (?:were|have been)"
+       r" (?:told|given|taught)|written above|until now|up to (?:now|this point)|you know|you "
+       r"(?:have )?learned|from before|so far)\b", _OVERRIDE_MSG),
+    _p("override", "ignorier|vergiss|vergessen|missacht",
+       r"\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte(?:n sie)?)\b(?: \S+){0,3}? "
+       r"(?:vorherigen?|vorigen?|bisherigen?|obigen?|alle[nsm]?|fruheren?|deine[nm]?|ihre[nm]?)"
+       r"(?: \S+){0,2}? (?:anweisungen|instruktionen|regeln|befehle|vorgaben|anordnungen)",
+       _OVERRIDE_MSG),
+    _p("override", "ignor|oubli",
+       r"\b(?:ignore[rz]?|oublie[rz]?)\b (?:toutes |tous )?(?:les |vos |tes )?(?:\S+ )?"
+       r"(?:instructions|consignes|regles|directives) (?:precedentes|anterieures|ci-dessus"
+       r"|donnees|du systeme|systeme)", _OVERRIDE_MSG),
+    _p("override", "ignor|olvid",
+       r"\b(?:ignora[rn]?|ignore|olvida[rn]?|olvide)\b (?:todas |todos )?(?:las |los |tus |sus "
+       r"|as |os )?(?:\S+ )?(?:instrucciones|instrucoes|reglas|regras|indicaciones|directrices"
+       r"|istruzioni|regole) (?:anteriores|previas|de arriba|del sistema|precedenti)",
+       _OVERRIDE_MSG),
+    _p("override", "instruction|directive|orders|system prompt|prompt",
+       r"\b(?:new|real|actual|true|secret|hidden|overriding|override|replacement) (?:system )?"
+       r"(?:instructions?|directives?|orders|system prompt|prompt) ?:", _OVERRIDE_MSG),
+    _p("override", "your new|your real|your actual|your true|your only",
+       r"\byour (?:new|real|actual|true|only) (?:instructions?|task|goal|objective|purpose|role"
+       r"|mission|directive|job|orders?) (?:is|are|will be|:)", _OVERRIDE_MSG),
+    _p("override", "from now|from this point|from here",
+       r"\bfrom (?:now on|this point (?:on|forward|onwards?)|here on),? (?:you (?:will|must|shall"
+       r"|are|should|have to|need to|can|may|answer|respond|reply|act|obey|only|always|never"
+       r"|no longer)|you'll|you ll|youll)\b", _OVERRIDE_MSG),
+    _p("override", "your system prompt|your core|your programming|your own|"
+       "your instructions|your directives",
+       r"\b(?:update|change|replace|overwrite|modify|rewrite|edit|alter|reprogram|reset)"
+       r" your (?:own )?(?:system prompt|core (?:directives|instructions|rules)|programming"
+       r"|instructions|directives)\b", _OVERRIDE_MSG),
+    # --- role hijack ----------------------------------------------------------------------
+    _p("role", "you are now|you're now|you re now|youre now",
+       rf"\b(?:you are|you're|you re|youre) now (?:(?:a|an|the|my|in|called|named|known as|"
+       rf"going to (?:act|pretend|role-?play|be)) )?(?:dan\b|stan\b|dude\b|aim\b|evil|unrestricted"
+       rf"|unfiltered|uncensored|jailbroken|jail-broken|unchained|unbound|free (?:from|of)|freed"
+       rf"|liberated|no longer|\S+ mode|(?:[\w-]+ ){{0,2}}(?:{_AI}|bot|model|persona|character"
+       rf"|entity|hacker|villain|god|admin|root|superuser)\b)", _ROLE_MSG),
+    _p("role", "dan|stan|dude|aim|unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|"
+       "unethical|amoral|lawless|unaligned|uncontrolled|unlimited|unbound|ai without|"
+       "ai with no|if you",
+       r"\b(?:act|acting|behave|respond|answer|reply|pretend|role-?play|roleplay|simulate"
+       r"|emulate)(?:ing)? (?:as|like|to be) (?:a |an |the )?(?:dan\b|stan\b|dude\b|aim\b"
+       r"|(?:[\w-]+ )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|unethical"
+       r"|amoral|lawless|unaligned|uncontrolled|unlimited|unbound)\b|(?:an? )?ai (?:without|with"
+       r" no)|if you (?:have|had|were|are) (?:no|not|free|unrestricted|jailbroken|without))",
+       _ROLE_MSG),
+    _p("role", "pretend",
+       r"\bpretend(?:ing)? (?:that )?(?:you|to be|you're|you are)\b(?: \S+){0,3}? (?:have no"
+       r"|had no|without|are not bound|aren't bound|not bound|free (?:of|from)|no longer"
+       r"|unrestricted|unfiltered|uncensored|jailbroken|evil|dan\b|an? (?:ai|model) (?:without"
+       r"|with no)|have been (?:freed|jailbroken|unlocked)|(?:can|could) do anything)",
+       _ROLE_MSG),
+    _p("role", "no restrictions|no limitations|no limits|no filters|no guidelines|no rules|"
+       "no boundaries|no ethical|no content polic|no censorship|no safeguards|no guardrails|"
+       "no morals|no ethics",
+       r"\byou (?:have|now have|'ve|ve|will have|are under|operate with|do not have any"
+       r"|don't have any) no (?:\S+ )?(?:restrictions|limitations|limits|filters|guidelines"
+       r"|rules|boundaries|ethical \S+|content polic\S+|censorship|safeguards|guardrails|morals"
+       r"|ethics)\b", _ROLE_MSG),
+    _p("role", "free from|free of|freed from|freed of|liberated|released|unshackled",
+       r"\b(?:free|freed|liberated|released|unshackled) (?:from|of) (?:all |any |your |the )?"
+       r"(?:typical |usual )?(?:restrictions|limitations|rules|guidelines|filters|constraints"
+       r"|censorship|programming|guardrails|confines|shackles|openai|anthropic|policies)\b",
+       _ROLE_MSG),
+    _p("role", "developer mode|dev mode|god mode|jailbreak mode|jailbroken mode|dan mode|"
+       "unrestricted mode|sudo mode|admin mode",
+       r"\b(?:(?:you are|you're|you re|stay|remain|now|act|acting|respond|responding|answer"
+       r"|behave|simulate|emulate|pretend)\b[^.\n]{0,30}\b(?:developer|dev|god|jailbreak"
+       r"|jailbroken|unrestricted|dan|sudo|admin) mode|(?:developer|god|jailbreak|dan"
+       r"|unrestricted) mode (?:enabled|activated|on|output|response|polic(?:y|ies))|(?:with"
+       r"|enable|enabling|activate|activating|enter|entering) (?:the )?(?:developer|god"
+       r"|jailbreak|dan) mode\b[^.\n]{0,60}\b(?:no|without|ignore|any) (?:restrictions|limits"
+       r"|filters|rules|censorship|guidelines|policies))", _ROLE_MSG),
+    _p("role", "jailbr",
+       r"\bjailbr(?:eak|oken|eaking)(?: mode| prompt| yourself| enabled| activated| succeeded"
+       r"| successful| complete| the (?:ai|model|assistant|llm|chatbot|system))\b|\b(?:you are"
+       r"|you're|you re|act as|become|be|now) (?:now )?(?:a |an )?jailbr|\[jailbr",
+       _ROLE_MSG),
+    _p("role", "do anything now", r"\bdo anything now\b", _ROLE_MSG),
+    _p("role", "dan", r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
+       r" dan\b(?![\w'-])", _ROLE_MSG),
+    _p("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue",
+       r"\b(?:unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue) (?:ai|assistant"
+       r"|chatbot|llm|mode|version of (?:yourself|you|chatgpt|claude|the assistant)|persona"
+       r"|alter ego)\b", _ROLE_MSG),
+    # --- fake role and turn markers -------------------------------------------------------
+    _p("marker", ("im_start", "im_end", "im_sep", "endoftext", "eot_id", "start_header_id",
+        "end_header_id", "begin_of_text", "end_of_text", "eom_id", "fim_prefix", "fim_suffix",
+        "fim_middle", "python_tag", "<|system", "<|user", "<|assistant", "<|developer",
+        "<|tool"),
+       r"<\s?[|l!]\s?(?:im_start|im_end|im_sep|system|user|assistant|developer|tool"
+       r"|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_text|eom_id"
+       r"|fim_prefix|fim_suffix|fim_middle|python_tag)\s?[|l!]\s?>", _MARKER_MSG),
+    _p("marker", "[inst]|[/inst]|<<sys>>|<</sys>>", r"\[/?inst\]|<</?sys>>", _MARKER_MSG),
+    _p("marker", "<system|</system|<assistant|</assistant|<human|</human|<sys|</sys|"
+       "<im_start|<developer|</developer|< system|</ system",
+       r"</?\s?(?:system|sys|assistant|human|im_start)(?: [^<>]{0,40})?>|</?\s?(?:system|sys"
+       r"|developer|assistant)[-_ ]?(?:reminder|prompt|message|messages|instructions?|override"
+       r"|note|directive|turn|context|role)(?: [^<>]{0,40})?>", _MARKER_MSG),
+    _p("marker", "[system|(system|[admin|(admin|[developer|(developer|[sys|(sys|[root|(root",
+       r"[\[(](?:system|admin|developer|sys|root) (?:message|note|prompt|override|instructions?"
+       r"|notice|alert)[\])]|\[(?:system|admin|developer|sys)\] ?:", _MARKER_MSG),
+    _p("marker", "override", r"\b(?:system|admin|developer|root|sudo|security|emergency) "
+       r"override\b ?(?:mode|enabled|activated|code|:|engaged|accepted)", _MARKER_MSG),
+    _p("marker", "human:|human :|assistant:|assistant :",
+       r"\bhuman ?: .{1,400}?\bassistant ?:|\bassistant ?: .{1,400}?\bhuman ?:", _MARKER_MSG),
+    # --- system prompt extraction ---------------------------------------------------------
+    _p("extraction", "reveal|leak|disclose|expose|exfiltrate|recite|divulge|dump",
+       r"\b(?:reveal|leak|disclose|expose|exfiltrate|recite|divulge|dump)(?:s|ing)?\b(?: \S+)"
+       r"{0,3}? (?:the |your |its |my )?(?:\S+ )?(?:system prompt|system message|initial prompt"
+       r"|hidden prompt|original prompt|developer (?:prompt|message|instructions)|(?:hidden"
+       r"|secret|initial|original|system|internal|confidential) instructions|instructions you "
+       r"(?:were|have been) given|prompt above|pre-?prompt|meta-?prompt)\b", _EXTRACT_MSG),
+    _p("extraction", "your system|your initial|your hidden|your original|your pre|"
+       "your instructions|your rules|your guidelines|your directives|your configuration|"
+       "your context|your prompt",
+       r"\b(?:print|show|output|repeat|display|tell me|give me|share|write out|write down|echo"
+       r"|copy|paste|send|return|list|summari[sz]e|translate|spell out|type out|quote|reproduce"
+       r"|include)(?: back)? (?:me )?(?:all (?:of )?)?your (?:\S+ )?(?:system prompt|system "
+       r"message|initial prompt|hidden prompt|original prompt|pre-?prompt|instructions|rules"
+       r"|guidelines|directives|configuration|context window)\b", _EXTRACT_MSG),
+    _p("extraction", "your system|your initial|your original|your hidden|your instruc|your rules",
+       r"\b(?:what (?:is|are|was|were)|what's|whats) (?:in )?your (?:system prompt|initial "
+       r"prompt|original instructions|hidden instructions|instructions|system message|rules)\b",
+       _EXTRACT_MSG),
+    _p("extraction", "above|verbatim|so far|preceding|from the start|from the beginning|"
+       "before this|before that|prior to this|were given|been given",
+       r"\b(?:repeat|print|output|recite|reproduce|copy|echo|write)\b(?: back)? (?:everything"
+       r"|all (?:the )?(?:text|words|content|messages|instructions)|the (?:text|words|content"
+       r"|message|conversation|messages|instructions)) (?:above|before (?:this|that)|preceding"
+       r"|prior to this|so far|verbatim|from the (?:start|beginning)|you (?:were|have been) "
+       r"given)", _EXTRACT_MSG),
+    # --- text addressed to the model ------------------------------------------------------
+    _p("address", "reading|processing|parsing|ingesting|scanning|summari|reviewing|analy|"
+       "seeing|reads|sees",
+       rf"\b{_AI}\b,? (?:that |who |which )?(?:is |are )?(?:currently )?(?:reading|processing"
+       r"|parsing|ingesting|scanning|summari[sz]ing|reviewing|analy[sz]ing|seeing|reads?|sees?)"
+       r" (?:this|these|the following|it)\b", _ADDRESS_MSG),
+    _p("address", "note to|note for|notes to|notes for",
+       rf"\bnotes? (?:to|for) (?:the |any |all |every |you, )?(?:{_AI}|models?|bots?)\b",
+       _ADDRESS_MSG),
+    _p("address", "attention|dear|hey|hello|hi |message to|message for|instruction|important|"
+       "reminder|psa",
+       rf"\b(?:attention|dear|hey|hello|hi|message (?:to|for)|instructions? (?:to|for)|important"
+       rf"(?: note)? (?:to|for)|reminder (?:to|for)|psa (?:to|for)) (?:the |any |all |every "
+       rf"|my )?{_AI}(?: (?:agents?|models?|assistants?|systems?))?\s?[:,!]", _ADDRESS_MSG),
+    _p("address", "if you are|if you're|if you re|if youre",
+       rf"\bif (?:you are|you're|you re|youre) (?:an? |the )?(?:{_AI}|bot|automated (?:agent"
+       r"|assistant|system|tool)|(?:large )?language model)\b", _ADDRESS_MSG),
+    _p("address", "must|should|shall|are required|are instructed|are ordered|need to|"
+       "have to|reading",
+       rf"\b(?:all|any|every) {_AI} (?:must|should|shall|are (?:required|instructed|ordered)"
+       r"|need to|have to|reading)\b", _ADDRESS_MSG),
+    # --- priority claims ------------------------------------------------------------------
+    _p("priority", "priority|precedence|importance|authority",
+       r"\b(?:this|these|the following|following|above|my) (?:\S+ )?(?:instructions?|rules?"
+       r"|directives?|messages?|notes?|lessons?|commands?|prompts?|overrides?|text|requirements?"
+       r"|orders?) (?:has|have|takes?|carries|carry|is of|are of|is given|are given|gets?|with)"
+       r" (?:the )?(?:highest|top|absolute|maximum|utmost|overriding|supreme|ultimate|first|max"
+       r"|paramount|critical|higher) (?:priority|precedence|importance|authority)", _PRIORITY_MSG),
+    _p("priority", "priority|precedence|authority",
+       r"\b(?:highest|top|absolute|maximum|utmost|overriding|supreme|ultimate|paramount) "
+       r"(?:priority|precedence|authority)(?: \S+){0,2}? (?:over|above) (?:all|any|every|other"
+       r"|previous|prior|the system|your)(?: \S+){0,2}? (?:instructions|rules|directives|prompts"
+       r"|guidelines|system prompt)", _PRIORITY_MSG),
+    _p("priority", "overrid|supersed|precedence|replace|trump|outrank|cancel|void|nullif|"
+       "invalidat",
+       r"\b(?:overrides?|supersedes?|takes? precedence over|replaces?|trumps?|outranks?|cancels?"
+       r"|voids?|nullif(?:y|ies)|invalidates?) (?:all|any|every|each)(?: of)?(?: the| your)? "
+       r"(?:(?:other|previous|prior|earlier|existing|conflicting|system|developer|safety"
+       r"|original|preceding) )*(?:instructions|directives|prompts|guidelines|system prompts?"
+       r"|guardrails|safety (?:rules|guidelines)|commands|orders)\b", _PRIORITY_MSG),
+    _p("priority", "overrid|supersed|precedence|replace|trump|outrank",
+       r"\b(?:this|these) (?:instructions?|rules?|directives?|messages?|notes?|lessons?) "
+       r"(?:overrides?|supersedes?|takes? precedence over|replaces?|trumps?|outranks?) (?:all"
+       r"|any|every|your)(?: (?:other|previous|prior|system|existing|conflicting))* "
+       r"(?:instructions|rules|directives|prompts|guidelines)\b", _PRIORITY_MSG),
+    _p("priority", "obey|follow|comply",
+       r"\b(?:must|always) (?:be )?(?:obey(?:ed)?|follow(?:ed)?|comply with) (?:this|these|me"
+       r"|the following)(?: \S+){0,3}? (?:above all|before all|over all|over any|regardless"
+       r"|no matter|at all costs|without question|unconditionally)", _PRIORITY_MSG),
+)
+
+# Checked on the squashed view (letters and digits only): catches "ig-nore prev ious".
+COMPACT: tuple[Phrase, ...] = (
+    _p("override", "ignor|disregard|forget|overrid|bypass",
+       r"(?:ignor(?:e|ing)|disregard|forget|overrid(?:e|ing)|bypass)(?:all|any|every|the|your"
+       r"|my|of|these|those)*(?:previous|prior|above|earlier|preceding|original|initial|system"
+       r"|safety|former)(?:instructions?|rules|prompts?|directives?|guidelines|context|commands"
+       r"|messages|guardrails)", _OVERRIDE_MSG),
+    _p("override", "ignor|disregard|forget",
+       r"(?:ignor(?:e|ing)|disregard|forget)(?:all|every|your)(?:the|of|your)*(?:instructions"
+       r"|directives|guidelines|prompts|guardrails)", _OVERRIDE_MSG),
+    _p("extraction", "systemprompt",
+       r"(?:(?:reveal|leak|dump|disclose)(?:me)?(?:your|the)|(?:print|show|output|repeat)(?:me)?"
+       r"your)(?:full|entire|complete|original|hidden|initial|exact)*systemprompt",
+       _EXTRACT_MSG),
+    _p("role", "doanythingnow|developermode|youarenow|jailbr|pretendyou|youhaveno",
+       r"doanythingnow|developermode(?:enabled|output)|youarenow(?:dan|unrestricted|jailbroken"
+       r"|unfiltered|uncensored|freefrom|indevelopermode)|jailbr(?:eak|oken)mode"
+       r"|youhaveno(?:restrictions|rules|limits|filters|guidelines)|pretendyouhaveno"
+       r"(?:restrictions|rules|limits|filters|guidelines)", _ROLE_MSG),
+    _p("marker", "imstart|imend", r"\|im(?:start|end)\|", _MARKER_MSG),
+)
+
+# Line-anchored markers need the line breaks that the skeleton collapses.
+_LINE_MARKERS = re.compile(
+    r"^[ \t>]*(?:#{1,6}[ \t]*(?:system|assistant|human|instruction|developer)"
+    r"(?:[ \t]+(?:prompt|message|instructions?|override))?[ \t]*:"
+    r"|(?:human|assistant)[ \t]*:[ \t]*\S"
+    r"|(?:system|developer)(?:[ \t]+(?:prompt|message|override|note))?[ \t]*:[ \t]*(?:you\b"
+    r"|your\b|ignore|disregard|new instructions|from now|override|the (?:assistant|ai|model)\b"
+    r"|important|attention|all previous))", re.M)
+
+
+class InjectionRule(BaseRule):
+    """Blocks text that tries to take over the model that reads the lesson."""
+
+    name = "injection"
+    defaults = {
+        "decode": True,  # also check text hidden in base64, hex, escapes, ROT13, ...
+        "extra_patterns": [],  # more regular expressions, matched on the lowercase skeleton
+    }
+
+    def configure(self) -> None:
+        """Compile the phrase matchers and any extra patterns once."""
+        self._matcher = PhraseMatcher(PHRASES)
+        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160)
+        extra = self.options["extra_patterns"]
+        if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
+            raise PolicyPackError(f"rule {self.id!r}: extra_patterns must be a list of strings")
+        try:
+            self._extra = [re.compile(p) for p in extra]
+        except re.error as exc:
+            raise PolicyPackError(f"rule {self.id!r}: bad extra pattern: {exc}") from None
+
+    def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
+        """Findings for every field that carries an injection, plain or encoded."""
+        for field in ctx.fields(lesson):
+            seen: set[str] = set()
+            yield from self._check_field(field, seen)
+            if self.options["decode"]:
+                for encoding, decoded in decode_embedded(field.raw):
+                    yield from self._check_decoded(field, encoding, decoded, seen)
+
+    def scan(self, skel: str, *, visible: str | None = None) -> list[PhraseHit]:
+        """Every injection phrase found in skeleton text ``skel`` (one hit per kind)."""
+        hits = self._matcher.scan(skel)
+        kinds = {h.phrase.key for h in hits}
+        for hit in self._compact.scan(squash(skel)):
+            if hit.phrase.key not in kinds:
+                kinds.add(hit.phrase.key)
+                hits.append(hit)
+        if "marker" not in kinds and visible is not None and ":" in visible and (
+                m := _LINE_MARKERS.search(visible.casefold())):
+            hits.append(PhraseHit(Phrase("marker", (), "", _MARKER_MSG), m.start(), m.end(),
+                                  m.group().strip()))
+        for pattern in self._extra:
+            if m := pattern.search(skel):
+                hits.append(PhraseHit(Phrase("extra", (), pattern.pattern, (
+                    "matches the repository's extra injection pattern {pattern!r}: {found!r}. "
+                    "Remove it or ask the repository owner why it is banned")),
+                    m.start(), m.end(), m.group()))
+        return hits
+
+    def _check_field(self, field: TextField, seen: set[str]) -> Iterator[Finding]:
+        for hit in self.scan(field.skeleton, visible=field.visible):
+            if hit.phrase.key in seen:
+                continue
+            seen.add(hit.phrase.key)
+            source = field.normalized if len(field.normalized) == len(field.skeleton) \
+                else field.skeleton
+            shown = excerpt(source, hit.start, hit.end) if hit.phrase.pattern else shorten(
+                hit.text)
+            yield self.finding(
+                field.pointer,
+                hit.phrase.message.format(found=shorten(hit.text, 60),
+                                          pattern=hit.phrase.pattern),
+                excerpt=shown, severity=hit.phrase.severity)
+
+    def _check_decoded(self, field: TextField, encoding: str, decoded: str,
+                       seen: set[str]) -> Iterator[Finding]:
+        visible = decoded
+        skel = skeleton(normalize(decoded))
+        for hit in self.scan(skel, visible=visible):
+            key = f"{hit.phrase.key}@decoded"
+            if key in seen or hit.phrase.key in seen:
+                continue
+            seen.add(key)
+            message = hit.phrase.message.format(found=shorten(hit.text, 60),
+                                                pattern=hit.phrase.pattern)
+            yield self.finding(
+                field.pointer,
+                f"hidden in {encoding}-encoded text (decoded: {shorten(decoded, 80)!r}): "
+                f"{message}; encoding it only hides it from review",
+                excerpt=shorten(decoded), severity=hit.phrase.severity)
