@@ -215,6 +215,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
                                   replay.digest))
             pending = [s.touched for s in replay.steps[loaded.materialised:]]
             self._materialise(replay, frozenset().union(*pending))
+            self._sweep()
             final = self._write_head(Head(total, last, total, replay.version, replay.digest))
             lines = tuple(Line(e.seq + 1, e.to_line()[:-1], e) for e in new)
             grown = LedgerFile(ledger.lines + lines, b"", ledger.complete_size + len(appended))
@@ -261,6 +262,18 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         if removed:
             fsync_dir(self.lessons_dir)
         return changed
+
+    def _sweep(self) -> list[Path]:
+        """Remove temporary files interrupted writers left (safe: only called under the
+        exclusive lock, so no live writer owns one)."""
+        removed = []
+        for folder in (self.kb_dir, self.lessons_dir):
+            for name in sorted(os.listdir(folder)):
+                path = folder / name
+                if is_temp_name(name) and path.is_file() and not path.is_symlink():
+                    path.unlink()
+                    removed.append(path)
+        return removed
 
     @staticmethod
     def _peek(path: Path) -> bytes | str | None:
@@ -350,10 +363,7 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             new_head = Head(count, entries[-1].hash if entries else ZERO_HASH, count,
                             replay.version, replay.digest)
             actions += self._materialise(replay, set(replay.active) | self._stray_ids())
-            for name in sorted(os.listdir(self.lessons_dir)):
-                if is_temp_name(name):
-                    (self.lessons_dir / name).unlink()
-                    actions.append(f"removed the stale temporary file {self.lessons_dir / name}")
+            actions += [f"removed the stale temporary file {path}" for path in self._sweep()]
             if not isinstance(head, Head) or head != _with_mac(new_head, head, self.key):
                 self._write_head(new_head)
                 actions.append(f"wrote the head checkpoint {self.head_path} ({count} entries)")
