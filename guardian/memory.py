@@ -228,14 +228,15 @@ class _Segmenter:
         self.headings: list[_Heading] = []
         self.last: Block | None = None
 
-    def add(self, index: int, lines: list[str], column: int = 1) -> Block:
+    def add(self, index: int, lines: list[str], column: int = 1) -> None:
+        if not any(line.strip(" \t\r\n") for line in lines):
+            return  # nothing to read, nothing to check (an empty bullet)
         for heading in self.headings:
             heading.covered = True
         block = Block(self.first_line + index, column, lines,
                       [(h.text, h.line) for h in self.headings])
         self.blocks.append(block)
         self.last = block
-        return block
 
     def close_headings(self, level: int) -> None:
         while self.headings and self.headings[-1].level >= level:

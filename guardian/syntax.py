@@ -223,10 +223,10 @@ def scan_json(text: str, *, max_depth: int = MAX_DEPTH) -> JsonScan:
         if c in " \t\r\n":
             i = _WS.match(text, i).end() or i + 1  # type: ignore[union-attr]
         elif c in "{[":
-            pointer = value_pointer(i)
-            if too_deep is None and len(stack) >= max_depth:
+            if len(stack) >= max_depth:
                 too_deep = i
-            stack.append(_Frame(c == "{", pointer))
+                break  # such a text is refused; deeper pointers would only cost time
+            stack.append(_Frame(c == "{", value_pointer(i)))
             i += 1
         elif c in "}]":
             if stack:
@@ -520,11 +520,13 @@ class _YamlBuilder:
 
         if isinstance(exc, yaml.MarkedYAMLError):
             mark = exc.problem_mark or exc.context_mark
+            where = self.where(mark) if mark is not None else None
             problem = exc.problem or exc.context or "syntax error"
+            if "nesting depth" in problem:  # libyaml's own limit, met while reading ahead
+                return SyntaxProblem(depth_message(), where, fatal=True)
             if exc.context and exc.problem:
                 problem += f" ({exc.context})"
-            return SyntaxProblem(f"not valid YAML: {problem}",
-                                 self.where(mark) if mark is not None else None)
+            return SyntaxProblem(f"not valid YAML: {problem}", where)
         if isinstance(exc, yaml.reader.ReaderError):
             offset = exc.position
             if byte_offsets:  # libyaml counts bytes of the UTF-8 encoding
@@ -592,7 +594,7 @@ class _YamlBuilder:
             if tag == _CORE + "int":
                 return loader.construct_yaml_int(node)
             number = loader.construct_yaml_float(node)
-        except (ValueError, KeyError, TypeError):
+        except Exception:  # PyYAML's constructors fail in assorted ways on bad text
             raise SyntaxProblem(f"{text!r} is not a valid {_shown_tag(tag)} (or is out of "
                                 f"range)", at) from None
         if not math.isfinite(number):

@@ -479,6 +479,20 @@ class TestFileSafety:
             assert error.line is not None or error.pointer is not None
 
 
+    @given(st.lists(st.sampled_from([
+        "a:", " b", "- ", "[", "]", "{", "}", "&x ", "*x", "!!str ", "!!int ", "? ", "---",
+        "\n", "  ", "'q'", '"\\u00e9"', '"\\ud800"', "1", "yes", ":", ",", "#c", "|", ">",
+        "id", "kind", "guidance", "title", "body", "x-a", "<<", "~", ".nan", "0x1F", "1:30",
+        "!", "%YAML 1.1\n", "...", "\t", '"', "'", "<!--", "```", "#", "é", "\u2028",
+        "\ufeff", "NaN", "1e999", "\\u", "\\"]), max_size=40).map("".join),
+        st.sampled_from(["l.yaml", "l.json", "l.md", "AGENTS.md", "r.mdc"]))
+    def test_token_soup_never_raises(self, text: str, name: str) -> None:
+        """Soups of YAML/JSON/Markdown tokens give lessons or located errors, never raise."""
+        _, errors = read_text(text, name)
+        for error in errors:
+            assert error.line is not None or error.pointer is not None, error.located()
+
+
 class TestLoadLessons:
     def test_raises_the_most_relevant_error(self, tmp_path: Path) -> None:
         """A format problem is raised before schema problems of other items."""
