@@ -281,7 +281,8 @@ class TestReplay:
                               st.integers(0, 4)), max_size=25))
     def test_replay_equals_building(self, ops: list[tuple[str, int]]) -> None:
         """Replaying sealed entries gives the same versions and digests they recorded."""
-        changes, model = [], Replay()
+        changes: list[Change] = []
+        model = Replay()
         for op, n in ops:
             ident = f"l{n}"
             if op == "add":
