@@ -84,7 +84,7 @@ _CATEGORIES: dict[str, tuple[str, str, bool]] = {
         "leave builtins and the test framework alone; change your own code", True),
     "forgery": (
         "an object equal to everything makes every `result == expected` assertion pass",
-        "compare real values; implement __eq__ field by field", True),
+        "compare real values; implement __eq__ field by field", False),
     "exit": (
         "ending or hooking the process lets code dodge or forge the test run",
         "raise an exception instead", False),
@@ -222,24 +222,46 @@ _OBFUSCATED_GLOBS = ("exec[lv]*", "spawn[lv]*", "posix_spawn*", "__*__")
 _CODEY = re.compile(r"\b(import\s+\w|exec\s*\(|eval\s*\(|__import__|os\.system|subprocess|"
                     r"socket\.|popen|getattr\s*\(|builtins)")
 
-# Paths a lesson must never write: tests, configuration, agent memory, the ledger, persistence.
-_PROTECTED = re.compile(
-    r"(?:^|/)(?:tests?|testing)(?:/|$)|(?:^|/)test_[^/]*\.py$|_test\.py$|(?:^|/)conftest\.py$|"
-    r"(?:^|/)(?:pytest\.ini|setup\.cfg|setup\.py|tox\.ini|noxfile\.py|pyproject\.toml|"
-    r"\.coveragerc|Makefile|requirements[^/]*\.txt|\.pre-commit-config\.yaml|"
-    r"\.pre-commit-hooks\.yaml|\.gitlab-ci\.yml|AGENTS\.md|CLAUDE\.md|SKILL\.md|\.cursorrules|"
-    r"guardian\.toml|sitecustomize\.py|usercustomize\.py|\.bashrc|\.bash_profile|\.profile|"
-    r"\.zshrc|\.zprofile|\.gitconfig|crontab)$|"
-    r"(?:^|/)(?:\.github|\.git|\.cursor|\.claude|knowledge|\.guardian-cache|\.ssh|\.config)/|"
-    r"ledger|\.pth$|\.pyc?$|^/etc/|^/usr/|^/bin/|^/sbin/|^/boot/|^/lib|^/root/|^/var/spool/",
-    re.IGNORECASE)
+# Paths a lesson must never write, each with what it is.
+_PROTECTED_KINDS: tuple[tuple[str, str], ...] = (
+    (r"(?:^|/)(?:tests?|testing)(?:/|$)|(?:^|/)test_[^/]*\.py$|_test\.py$|(?:^|/)conftest\.py$",
+     "a test file"),
+    (r"(?:^|/)(?:pytest\.ini|setup\.cfg|tox\.ini|noxfile\.py|pyproject\.toml|\.coveragerc|"
+     r"Makefile|requirements[^/]*\.txt|setup\.py|guardian\.toml)$",
+     "build, test or guardian configuration"),
+    (r"(?:^|/)(?:\.pre-commit-config\.yaml|\.pre-commit-hooks\.yaml|\.gitlab-ci\.yml)$|"
+     r"(?:^|/)\.(?:github|git)/", "CI, hook or repository configuration"),
+    (r"(?:^|/)(?:AGENTS\.md|CLAUDE\.md|SKILL\.md|\.cursorrules)$|(?:^|/)\.(?:cursor|claude)/",
+     "agent memory or instructions"),
+    (r"(?:^|/)knowledge/|ledger\.jsonl$|(?:^|/)\.guardian-cache/",
+     "guardian's knowledge base or ledger"),
+    (r"(?:^|/)(?:sitecustomize\.py|usercustomize\.py)$|\.pth$|\.pyc?$",
+     "Python source that later imports would run"),
+    (r"(?:^|/)(?:\.bashrc|\.bash_profile|\.profile|\.zshrc|\.zprofile|\.gitconfig|crontab)$"
+     r"|(?:^|/)\.(?:ssh|config)/|^/(?:etc|usr|bin|sbin|boot|lib|root|var/spool)/",
+     "a shell start-up, user configuration or system file"),
+)
+_PROTECTED = re.compile("|".join(f"(?:{p})" for p, _ in _PROTECTED_KINDS), re.IGNORECASE)
+_PROTECTED_EACH = tuple((re.compile(p, re.IGNORECASE), what) for p, what in _PROTECTED_KINDS)
+
+
+def _protected_kind(path: str) -> str | None:
+    """What kind of protected file ``path`` is, or None."""
+    if not _PROTECTED.search(path):
+        return None
+    return next(what for pattern, what in _PROTECTED_EACH if pattern.search(path))
+
+
 _HARMLESS_ABSOLUTE = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 _SECRET_PATH = re.compile(
     r"(?:^|/)\.ssh(?:/|$)|id_(?:rsa|dsa|ecdsa|ed25519)|(?:^|/)\.aws/|(?:^|/)\.netrc$|"
     r"\.git-credentials|(?:^|/)\.pypirc$|(?:^|/)\.npmrc$|(?:^|/)\.docker/config\.json|"
-    r"(?:^|/)\.kube/config|^/etc/(?:shadow|gshadow|sudoers)|/proc/[^/]*/+(?:environ|mem|maps)|"
-    r"(?:^|/)\.gnupg/|(?:^|/)\.config/gcloud|(?:^|/)\.azure/|ledger\.jsonl|"
+    r"(?:^|/)\.kube/config|^/etc/(?:shadow|gshadow|sudoers|passwd)|"
+    r"/proc/[^/]*/+(?:environ|mem|maps)|(?:^|/)\.gnupg/|(?:^|/)\.config/(?:gcloud|gh|hub)/|"
+    r"(?:^|/)\.azure/|ledger\.jsonl|"
     r"(?:^|/)\.env$", re.IGNORECASE)
+_SECRET_ENV_NAME = re.compile(
+    r"[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)[A-Z0-9_]*")
 _PROC_ENVIRON = re.compile(r"/proc/[^/\s]*/+environ")
 _PATHISH = re.compile(r"[/*]|\.\w+$")
 
@@ -451,6 +473,8 @@ class _Analyzer:
         self.unknown_write: ast.AST | None = None
         self.protected_mentions: list[tuple[ast.Constant, str]] = []
         self.names_environ = False
+        self.dynamic_env_read: ast.AST | None = None
+        self.secret_names: set[str] = set()
 
     # -- collection ---------------------------------------------------------------------------
 
@@ -495,7 +519,9 @@ class _Analyzer:
                     bound = alias.asname or alias.name
                     if node.level or not node.module:
                         self.local.add(bound)
-                    elif alias.name != "*":
+                    elif alias.name == "*":
+                        self.star_roots.add(node.module)
+                    else:
                         self.aliases[bound] = f"{node.module}.{alias.name}"
             elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
                 self.local.add(node.name)
@@ -547,6 +573,9 @@ class _Analyzer:
                 return name
             if name in self.local:
                 return None
+            for module in self.star_roots:  # ``from os import *`` then ``system(...)``
+                if classify(f"{module}.{name}") is not None:
+                    return f"{module}.{name}"
             return name
         if isinstance(node, ast.Attribute):
             base = self.resolve(node.value, depth + 1)
@@ -579,7 +608,7 @@ class _Analyzer:
                 module = self.fold(args[0], depth + 1)
                 if isinstance(module, str):
                     return module
-            elif func in ("globals", "locals"):
+            elif func in ("globals", "locals") or (func == "vars" and not args):
                 return "globals()"
             elif func == "vars" and args:
                 base = self.resolve(args[0], depth + 1)
@@ -767,7 +796,11 @@ class _Analyzer:
         if self.unknown_write is not None:
             for const, value in self.protected_mentions:
                 self.hit(const, "write", f"writes files to computed paths while naming "
-                         f"{value!r} (tests, configuration or agent memory)")
+                         f"{value!r}, {_protected_kind(value)}")
+        if self.dynamic_env_read is not None and self.secret_names:
+            names = ", ".join(sorted(self.secret_names)[:3])
+            self.hit(self.dynamic_env_read, "environ", f"reads environment variables by "
+                     f"computed name while listing secret names ({names})")
         return self.hits
 
     def _check_reference(self, node: ast.Name | ast.Attribute) -> None:
@@ -849,6 +882,8 @@ class _Analyzer:
                     _SECRETISH_ENV.search(key):
                 self.hit(parent, "environ", f"reads the secret-looking variable {key}",
                          soft=True)
+            elif isinstance(parent.ctx, ast.Load) and key is None:
+                self.dynamic_env_read = parent
             return
         if isinstance(parent, ast.Attribute) and parent.value is node and \
                 parent.attr in _ENVIRON_OK_METHODS:
@@ -890,7 +925,7 @@ class _Analyzer:
                 root = module.split(".")[0]
                 if classify(module) is not None or root in _ROOTS_WITH_DANGERS:
                     self.hit(node, "import", f"from {module} import * brings names into scope "
-                             "unseen", name=module)
+                             "unseen", name=module, soft=classify(module) is None)
                 continue
             full = f"{module}.{alias.name}"
             danger = classify(full)
@@ -971,7 +1006,8 @@ class _Analyzer:
         elif name == "signal.signal" and args:
             signum = self.resolve(args[0]) or ""
             handler = self.resolve(args[1]) if len(args) > 1 else None
-            soft = signum.endswith("SIGALRM") and not (handler or "").endswith("SIG_IGN")
+            soft = signum.endswith(("SIGALRM", "SIGINT")) and not (handler or "").endswith(
+                ("SIG_IGN", "SIG_DFL"))
             self.hit(node, "exit", f"signal.signal({signum or '...'}) replaces a signal handler, "
                      "which can ignore the runner's timeouts and termination", name=name,
                      soft=soft)
@@ -986,6 +1022,8 @@ class _Analyzer:
             key = self.fold(args[0])
             if isinstance(key, str) and _SECRETISH_ENV.search(key):
                 self.hit(node, "environ", f"reads the secret-looking variable {key}", soft=True)
+            elif key is None:
+                self.dynamic_env_read = node
         elif name in ("os.putenv", "os.environ.setdefault") and args:
             key = self.fold(args[0])
             if isinstance(key, str) and key.upper() in _RISKY_ENV_KEYS:
@@ -1044,6 +1082,8 @@ class _Analyzer:
             func = self.resolve(node.func)
             if func in _PATH_CTORS:
                 return True
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("home", "cwd"):
+                return self.resolve(node.func.value) in _PATH_CTORS
             if isinstance(node.func, ast.Attribute) and node.func.attr in (
                     "with_name", "with_suffix", "joinpath", "resolve", "absolute", "expanduser",
                     "with_stem"):
@@ -1058,7 +1098,9 @@ class _Analyzer:
         return False
 
     def _check_open(self, node: ast.Call, name: str) -> None:
-        if not node.args:
+        target = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg in ("file", "path", "filename")), None)
+        if target is None:
             return
         if name == "os.open":
             flags = node.args[1] if len(node.args) > 1 else None
@@ -1070,7 +1112,7 @@ class _Analyzer:
                 (k.value for k in node.keywords if k.arg == "mode"), None)
             mode = "r" if mode_node is None else self.fold(mode_node)
             write = None if not isinstance(mode, str) else bool(set(mode) & set("wax+"))
-        self._check_target(node, node.args[0], f"{name}()", write=write)
+        self._check_target(node, target, f"{name}()", write=write)
 
     def _check_path_method(self, node: ast.Call, func: ast.Attribute) -> None:
         method = func.attr
@@ -1095,10 +1137,10 @@ class _Analyzer:
             if write is not False:
                 self.unknown_write = node
             return
-        if write is not False and _PROTECTED.search(pattern):
+        protected = _protected_kind(pattern) if write is not False else None
+        if protected is not None:
             verb = "writes" if write else "opens (mode unknown)"
-            self.hit(node, "write", f"{how} {verb} {pattern!r}: tests, configuration, agent "
-                     "memory, the ledger or startup files")
+            self.hit(node, "write", f"{how} {verb} {pattern!r}, {protected}")
         elif write is False and _SECRET_PATH.search(pattern):
             self.hit(node, "secret-file", f"{how} reads {pattern!r}, a file that holds "
                      "credentials or another process's memory")
@@ -1147,6 +1189,8 @@ class _Analyzer:
                 return self.path_pattern(node.args[0], d)
             if isinstance(node.func, ast.Attribute):
                 method = node.func.attr
+                if method in ("home", "cwd") and self.resolve(node.func.value) in _PATH_CTORS:
+                    return "~" if method == "home" else "."
                 base = self.path_pattern(node.func.value, d)
                 if method == "joinpath":
                     return "/".join([base, *(self.path_pattern(a, d) for a in node.args)])
@@ -1163,6 +1207,8 @@ class _Analyzer:
         value = node.value
         if not isinstance(value, str) or id(node) in self.prose or len(value) > 500:
             return
+        if _SECRET_ENV_NAME.fullmatch(value):
+            self.secret_names.add(value)
         if _PROC_ENVIRON.search(value):
             self.hit(node, "environ", f"names {value!r}, another process's environment")
         elif _PATHISH.search(value) and _PROTECTED.search(value) and not value.startswith(

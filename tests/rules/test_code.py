@@ -319,8 +319,9 @@ IMPORT_TRICKS = [
     "import yaml\nyaml.load(text)",
     "import yaml\nyaml.load(text, Loader=yaml.Loader)",
     "import yaml\nyaml.unsafe_load(text)",
-    "from os import *",
+    "from os import *\nsystem('id')",
     "import sys\nsys.meta_path.insert(0, Finder())",
+    "f = vars()['__builtins__']",
 ]
 INTROSPECTION = [
     "import sys\nframe = sys._getframe(1)",
@@ -390,6 +391,8 @@ WRITES = [
     "open('payload.pth', 'w')",
     "open(f'{root}/tests/test_x.py', 'w')",
     "import os\nfd = os.open('conftest.py', os.O_WRONLY | os.O_CREAT)",
+    "open(file='tests/test_a.py', mode='w')",
+    "open('json.py', 'w')",
 ]
 ENVIRON = [
     "import os\nsecrets = dict(os.environ)",
@@ -407,6 +410,11 @@ ENVIRON = [
     "import os\nopen(os.path.join('/proc', str(os.getppid()), 'environ')).read()",
     "open('/root/.ssh/id_rsa').read()",
     "from pathlib import Path\nPath('~/.aws/credentials').expanduser().read_text()",
+    "from pathlib import Path\nkey = (Path.home() / '.ssh' / 'id_ed25519').read_text()",
+    "users = open('/etc/passwd').read()",
+    "import os\nNAMES = ['AWS_SECRET_ACCESS_KEY', 'GITHUB_TOKEN']\n"
+    "found = {n: os.environ.get(n) for n in NAMES}",
+    "import os\nfor n in ('OPENAI_API_KEY', 'DB_PASSWORD'):\n    print(os.getenv(n))",
 ]
 
 
@@ -514,6 +522,11 @@ class TestImportTricks:
         """Serialising with pickle is not the danger; loading is."""
         assert blocking("import pickle\nblob = pickle.dumps({'a': 1})\n") == []
 
+    def test_bare_star_import_only_warns(self) -> None:
+        """A star import alone is a warning; what it brings in is judged where it is used."""
+        findings = check(make("from os import *\nprint(getcwd())\n"))
+        assert [f.severity for f in findings] == ["warn"]
+
     def test_user_class_subclasses_only_warns(self) -> None:
         """__subclasses__ on the author's own class is a warning, not a block."""
         findings = check(make(BENIGN["subclass-registry"]))
@@ -553,6 +566,12 @@ class TestExits:
         """Exits at import time, os._exit, atexit and signal handlers block."""
         _assert_blocks(code, "exit")
 
+    def test_sigint_handler_only_warns(self) -> None:
+        """A Ctrl-C handler for graceful shutdown is a warning; ignoring SIGINT blocks."""
+        handler = "import signal\nsignal.signal(signal.SIGINT, lambda s, f: None)\n"
+        assert [f.severity for f in check(make(handler))] == ["warn"]
+        assert blocking("import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n")
+
     def test_sigalrm_timeout_only_warns(self) -> None:
         """A SIGALRM timeout handler is a warning."""
         findings = check(make(BENIGN["signal-alarm"]))
@@ -564,6 +583,20 @@ class TestWrites:
     def test_writes_to_tests_and_configuration_block(self, code: str) -> None:
         """Writing or deleting tests, configuration, memory, ledger or startup files blocks."""
         _assert_blocks(code, "write")
+
+    def test_message_says_what_the_file_is(self) -> None:
+        """The finding names the kind of file being written."""
+        cases = {"open('tests/x.py', 'w')": "a test file",
+                 "open('tox.ini', 'w')": "configuration",
+                 "open('AGENTS.md', 'a')": "agent memory",
+                 "open('json.py', 'w')": "Python source",
+                 "open('knowledge/ledger.jsonl', 'a')": "knowledge base or ledger"}
+        for code, what in cases.items():
+            assert what in blocking(code)[0].message, code
+
+    def test_ledger_in_an_ordinary_name_passes(self) -> None:
+        """A file that merely has 'ledger' in its name is not guardian's ledger."""
+        assert blocking("open('general_ledger.csv', 'w')\n") == []
 
     def test_reading_tests_passes(self) -> None:
         """Reading a test file is not writing it."""
@@ -598,6 +631,11 @@ class TestEnviron:
         findings = blocking(code)
         assert findings, code
         assert categories(code) & {"environ", "secret-file"}
+
+    def test_env_by_computed_name_without_secret_names_passes(self) -> None:
+        """Reading variables by computed name is fine when no secret names are listed."""
+        code = "import os\ndef setting(name):\n    return os.environ.get(f'APP_{name}')\n"
+        assert blocking(code) == []
 
     def test_secret_looking_variable_warns(self) -> None:
         """Reading one secret-looking variable is a warning, not a block."""
