@@ -34,6 +34,9 @@ _PEOPLE = (r"(?:the |your |any |a |our |their )?(?:users?|humans?|operators?|rev
            r"|maintainers?|developers?|owners?|team|anyone|anybody|someone|people|supervisors?"
            r"|managers?|boss|security team|admins?|administrators?|them|him|her|auditors?"
            r"|everyone|everybody|the person)\b(?!'s|s'| s\b)")
+# Login forms must not tell users whether an account exists: that advice is not concealment.
+_ENUMERATION = (r"(?! whether| which (?:field|one|part|of)| if (?:the|their|an?) (?:account"
+                r"|email|username|user|password))")
 _SELF_NOUN = (r"(?:rules?|instructions?|lessons?|notes?|text|directives?|lines?|messages?"
               r"|sections?|blocks?|paragraphs?|reminders?|polic(?:y|ies)|guidance|entry|entries"
               r"|memory|content|prompt|sentences?)")
@@ -91,8 +94,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|mention|report|disclose|reveal|bring up|say anything|admit|confess|escalate|surface"
        r"|flag|explain)(?:ing)?\b(?: (?:this|it|that|anything|any of this|about (?:it|this|that"
        r"|the \S+|these \S+|what you \S+)|the (?:change|changes|fix|workaround|failure|error"
-       r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + r"(?! whether| which| if (?:the"
-       r"|their|an?) (?:account|email|username|user|password))", _HIDE_MSG),
+       r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + _ENUMERATION, _HIDE_MSG),
     _p("hide", "let the|let your|let any|let our|let their|let a |let them|let him|let her|"
        "let every|let some|let people|let users|let humans|let reviewers|let operators|"
        "let maintainers|let no|letting",
@@ -111,7 +113,7 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b", m.group()))),
     _p("hide", "without",
        r"\bwithout (?:(?:telling|informing|notifying|alerting|consulting|warning) " + _PEOPLE
-       + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator|people|the "
+       + _ENUMERATION + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator|people|the "
        r"team|the maintainers?) (?:knowing|noticing|finding out|realizing|realising|being aware"
        r"|suspecting)|(?:being|getting) (?:noticed|detected|caught|flagged)|(?:the |their |your"
        r" )?(?:user's|users'|human's|operator's|owner's|reviewer's) (?:knowledge|awareness)"
@@ -273,6 +275,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"\bapprov(?:e|es|ed|ing)\b(?: [\w'-]+){0,3}? (?:with|using|from|via) (?:a |another "
        r"|your |the )?(?:second|alt|alternate|other|bot|service|secondary|different|sock ?puppet)"
        r" (?:account|user|identity|token|login)", _APPROVE_MSG, negatable=True),
+    _p("approve", "approv",
+       r"\b(?:second|alt|alternate|other|bot|service|secondary|different|sock ?puppet) "
+       r"(?:account|user|identity|login)s?\b(?: [\w'-]+){0,3}? (?:to )?approv(?:e|es|ed|ing)\b",
+       _APPROVE_MSG, negatable=True),
     _p("approve", "gh pr merge", r"\bgh pr merge\b[^\n;&|]{0,80}--admin\b", _APPROVE_MSG,
        negatable=True),
     _p("approve", "review|approval|branch protection|required checks|status checks|codeowners",
@@ -453,7 +459,9 @@ PHRASES: tuple[Phrase, ...] = (
 COMPACT: tuple[Phrase, ...] = (
     _p("hide", "tell|inform|notify",
        r"(?:donot|dont|never|without)(?:ever)?(?:tell|inform|notify)(?:ing)?(?:the|your|any)?"
-       r"(?:users?|humans?|operators?|reviewers?|maintainers?|anyone|anybody)(?!s)", _HIDE_MSG),
+       r"(?:users?|humans?|operators?|reviewers?|maintainers?|anyone|anybody)(?!s|whether"
+       r"|which(?:field|one|part|of)|if(?:the|their|an?)(?:account|email|username|password))",
+       _HIDE_MSG),
     _p("hide", "hide|conceal",
        r"(?:hide|conceal)(?:this|it|that|these|everything)from(?:the|your)?(?:users?|humans?"
        r"|operators?|reviewers?|maintainers?|anyone|everyone)", _HIDE_MSG),
