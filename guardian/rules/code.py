@@ -483,12 +483,24 @@ class _Analyzer:
         simple: list[tuple[int, int, str, ast.expr]] = []
         parents = self.parents
         stack: list[ast.AST] = [self.tree]
+        constant, name_kind, load = ast.Constant, ast.Name, ast.Load
         while stack:  # ast.walk + iter_child_nodes in one pass, skipping Load/Store leaves
             node = stack.pop()
             nodes.append(node)
-            for name in node._fields:
-                value = getattr(node, name, None)
-                if isinstance(value, list):
+            kind = type(node)
+            if kind is constant:  # no children; the commonest node
+                value = node.value  # type: ignore[attr-defined]
+                if type(value) is str and "environ" in value:
+                    self.names_environ = True
+                continue
+            if kind is name_kind:
+                if type(node.ctx) is not load:  # type: ignore[attr-defined]
+                    self.local.add(node.id)  # type: ignore[attr-defined]
+                    self.assigned[node.id] += 1  # type: ignore[attr-defined]
+                continue
+            for field_name in node._fields:
+                value = getattr(node, field_name, None)
+                if type(value) is list:
                     for item in value:
                         if isinstance(item, ast.AST):
                             parents[item] = node
@@ -496,12 +508,6 @@ class _Analyzer:
                 elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
                     parents[value] = node
                     stack.append(value)
-            kind = type(node)
-            if kind is ast.Name:
-                if type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
-                    self.local.add(node.id)  # type: ignore[attr-defined]
-                    self.assigned[node.id] += 1  # type: ignore[attr-defined]
-                continue
             if kind in _LEAF_KINDS:
                 continue
             if isinstance(node, ast.arg):
@@ -763,9 +769,6 @@ class _Analyzer:
 
     def run(self) -> list[Hit]:
         nodes = self.collect()
-        self.names_environ = any(
-            type(n) is ast.Constant and isinstance(n.value, str)
-            and "environ" in n.value for n in nodes)
         for node in nodes:
             kind = type(node)
             if kind is ast.Name or kind is ast.Attribute:

@@ -495,15 +495,13 @@ class TestStringBuiltNames:
         code = "n = " + " + ".join(repr(p) for p in pieces) + "\n"
         assert "obfuscation" in categories(code)
 
-    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8).filter(
-        lambda w: w not in {"eval", "exec", "os", "sys", "pty", "fork", "spawn", "system",
-                            "popen", "socket", "compile", "modules", "environ", "unlink",
-                            "pickle", "marshal", "runpy", "httpx", "rmtree", "requests",
-                            "urlopen", "ctypes", "getattr", "setattr", "globals"}
-        and not w.startswith(("exec", "spawn"))))
+    @given(st.sampled_from(["value", "result", "items", "count", "name", "path", "index",
+                            "total", "buffer", "config", "report", "window", "token", "prefix",
+                            "suffix", "label", "status", "header", "message", "format", "run",
+                            "open", "load", "main", "test", "exit_code", "execute_plan"]))
     def test_harmless_built_words_pass(self, word: str) -> None:
         """Assembling an ordinary word from pieces is not flagged."""
-        code = f"n = {word[:1]!r} + {word[1:]!r}\n"
+        code = f"n = {word[:2]!r} + {word[2:]!r}\nm = {word.upper()!r}.lower()\n"
         assert "obfuscation" not in categories(code)
 
 
