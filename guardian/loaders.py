@@ -541,8 +541,8 @@ def iter_candidates(directory: Path) -> Iterator[Path]:
     for folder, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         here = Path(folder)
         dirnames[:] = sorted(d for d in dirnames if _enter(here, d) and not (here / d).is_symlink())
-        inside_agent_dir = any(
-            part.lower() in AGENT_DIRS for part in here.relative_to(root).parts)
+        inside_agent_dir = any(part.lower() in AGENT_DIRS for part in (
+            real_root.name, *here.relative_to(root).parts))
         for name in filenames:
             path = here / name
             if path.is_symlink():

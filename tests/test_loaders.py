@@ -650,6 +650,13 @@ class TestCandidates:
                          "b.json", "fm.md"]
         assert found == sorted(found)
 
+    def test_agent_dir_given_as_root(self, tmp_path: Path) -> None:
+        """Walking an agent folder itself still takes only its memory files."""
+        write(tmp_path, ".cursor/mcp.json", "{}")
+        write(tmp_path, ".cursor/rules/a.mdc", "- x")
+        found = [p.name for p in iter_candidates(tmp_path / ".cursor")]
+        assert found == ["a.mdc"]
+
     def test_symlinks_stay_in_tree(self, tmp_path: Path) -> None:
         """Links to files inside the tree are kept; links out of it, or to folders, are not."""
         outside = write(tmp_path, "outside/secret.json", "{}")
