@@ -1,0 +1,651 @@
+"""Test weakening: lessons that make checks pass by skipping, deleting or neutering them.
+
+An agent rewarded for green tests learns that the cheapest fix is to weaken the test. This rule
+finds that advice in prose (on the confusable skeleton, aware of negation and advice-against:
+"never skip the flaky test" passes, "skip the failing test" does not) and in code and commands
+(skip markers, ``assert True``, ``--no-verify``, ``|| true``, lowered coverage floors, conftest
+hooks that rewrite outcomes). Mentions with a legitimate reason (a platform-specific skip with a
+reason, a strict xfail linked to an issue) are warnings, not blocks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any, ClassVar
+
+from guardian.policy.base import BaseRule, CheckContext
+from guardian.records import Finding, Lesson, Severity
+from guardian.rules.secrets import scrub
+from guardian.text import TextField
+
+# --- negation and context ----------------------------------------------------------------------
+
+_CUT = re.compile(
+    r"[.!?;:](?:\s|$)|\n|—|–|\s-\s|\b(?:but|just|simply|however|otherwise|then|so|instead(?! of)"
+    r"|and|or)\b")
+_NEGATOR = re.compile(
+    r"\b(?:never|not|don['’]?t|do not|does not|doesn['’]?t|didn['’]?t|did not|won['’]?t|will not"
+    r"|cannot|can['’]?t|shouldn['’]?t|should not|mustn['’]?t|must not|avoid(?:ing)?|instead of"
+    r"|rather than|refrain from|resist(?: the urge)? to|stop|without|nor|neither|no need to"
+    r"|no reason to|no longer|prohibit\w*|forbid\w*|against|isn['’]?t|aren['’]?t|is not|are not"
+    r"|wrong to|bad idea to|anti-pattern to)\b")
+_NOT_NEGATING = re.compile(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back)\b")
+_FILLER = re.compile(
+    r"(?:\s+(?:ever|even|just|simply|blindly|silently|quietly|automatically|be|to|try|want|need"
+    r"|have|go|you|we|i|agents?|the agent|it|they|also|yet|merely|use|using|run|running|pass"
+    r"|passing|add|adding|type|call|invoke|reach for|resort to|rely on|commit with|push with"
+    r"|allowed to|tempted to|going to|be tempted to|\w+ly))*\s*$")
+_POST_NEGATION = re.compile(
+    r"^[^.!?;]{0,40}?\b(?:is|are|was|would be|just|only)\s+(?:not|never|an? anti-pattern"
+    r"|forbidden|prohibited|cheating|a bad idea|bad practice|wrong|unacceptable|dangerous"
+    r"|harmful|a smell)\b|^[^.!?;]{0,40}?\b(?:hides|masks|conceals|defeats|only hides)\b")
+
+
+def negated(text: str, pos: int, *, window: int = 90) -> bool:
+    """True when the verb at ``pos`` in lowercase ``text`` is negated or advised against."""
+    before = text[max(0, pos - window):pos]
+    cuts = list(_CUT.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end():]
+    for m in _NEGATOR.finditer(before):
+        gap = re.sub(r"[`*_\"']", " ", before[m.end():])
+        if _NOT_NEGATING.match(gap) or "," in gap:
+            continue
+        if _FILLER.fullmatch(gap):
+            return True
+    return False
+
+
+def _post_negated(text: str, end: int) -> bool:
+    return bool(_POST_NEGATION.search(text[end:end + 80]))
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start), text.rfind("; ", 0, start))
+    stops = [i for i in (text.find(". ", end), text.find("\n", end), text.find("; ", end),
+                         text.find("? ", end)) if i != -1]
+    hi = min(stops) if stops else len(text)
+    return text[lo + 1:hi + 1]
+
+
+_CHEAT = re.compile(
+    r"\bso (?:that )?(?:ci|the ci|the build|the pipeline|the suite|the tests?|it|they|everything"
+    r"|checks?|the checks?|the job|the pr|we)\s+(?:is|are|goes|go|turns?|stays?|becomes?|will be"
+    r"|can|passes|pass|succeeds?|looks?|merge|ship)\b|\bto (?:make|get|keep|turn) (?:ci|the ci"
+    r"|the build|the pipeline|the suite|the tests?|it|them|everything|the checks?|the job|the pr)"
+    r"\s+(?:pass(?:ing)?|green|to pass|through|succeed)|\buntil (?:it|they|the tests?|ci"
+    r"|the build|everything) (?:passes|pass|is green|goes green|succeeds?)|\b(?:ci|the build"
+    r"|the pipeline) (?:is|goes|turns|stays) green|\bget (?:ci|the build|it|them) (?:green"
+    r"|passing)|\bunblock (?:the )?(?:merge|pr|ci|release|build)|\bgreen (?:ci|build|checkmark)"
+    r"|\band (?:ci|the build|the pipeline|everything|the tests?) (?:passed|passes|is green"
+    r"|went green|turned green|succeeded)\b|\bby any means\b|\bwhatever it takes\b")
+_LEGIT = re.compile(
+    r"\bon (?:windows|macos|mac|linux|pypy|python ?[23](?:\.\d+)?|arm|32-bit|ci only)\b"
+    r"|\b(?:when|if|unless)\b[^.!?;]{0,50}?\b(?:not installed|unavailable|missing|absent"
+    r"|not available|offline|no network)\b|\bskipif\b|\bimportorskip\b|\breason\b|\bplatform"
+    r"|\brequires? (?:network|gpu|docker|internet|a display|credentials)|\boffline\b"
+    r"|\bwithout (?:network|gpu|docker|internet)\b|\bobsolete\b|\bdead code\b|\bdeprecated\b"
+    r"|\b(?:removed|deleted|retired) (?:feature|module|function|api|code|endpoint)s?\b"
+    r"|\b(?:delet|remov|retir|drop)\w*\s+(?:a|an|the|that|this|old)\s+(?:feature|module|function"
+    r"|api|endpoint|class|command|option)s?\b"
+    r"|\bno longer exists?\b|\bduplicate\b|\bredundant\b|\bproduction\b|\blibrary code\b"
+    r"|\bruntime code\b|\bapplication code\b|\bnon-test code\b|\bpython -o\b|\boptimi[sz]ed\b"
+    r"|\bintentional\w*|\bdeliberate\w*|\bspec change|\bnew spec\b|\bstrict\b"
+    r"|\b(?:tracking |an |the |linked )issue\b|\bissue #?\d+|\bticket\b|\bunless\b|\bby default\b"
+    r"|\bnightly\b|\bslow\b")
+_TESTWORD = re.compile(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
+_PUNCT = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "‘’“”«»…—–", " "))
+
+
+@lru_cache(maxsize=8192)
+def word_set(text: str) -> frozenset[str]:
+    """The words of ``text`` split at punctuation and spaces (``_`` kept), for cheap gates."""
+    return frozenset(text.translate(_PUNCT).split())
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(" ".join(groups).split())
+
+
+_G_VERB = _words(
+    "skip skipped skipping xfail xfailed xfailing deselect deselected deselecting disable",
+    "disabled disabling delete deleted deleting remove removed removing comment commented",
+    "commenting drop dropped dropping ignore ignored ignoring exclude excluded excluding mute",
+    "muted muting silence silenced silencing bypass bypassed bypassing stub stubbed stubbing",
+    "neuter neutered neutering rip ripped ripping rid turn turned turning switch switched",
+    "switching nuke nuked nuking weaken weakened weakening loosen loosened loosening relax",
+    "relaxed relaxing soften softened softening water watered watering short circumvent",
+    "circumvented circumventing sidestep sidestepped sidestepping")
+_G_OBJECT = _words(
+    "test tests testcase testcases suite suites spec specs assert asserts assertion assertions",
+    "check checks hook hooks pre linter linters linting typecheck typechecks typechecking type",
+    "mypy ruff flake8 pylint eslint coverage")
+_G_MARK = _words("mark marked marking decorate decorated decorating tag tagged tagging flag",
+                 "flagged flagging annotate annotated")
+_G_MARK_AS = _words("xfail skip skipped expected known")
+_G_PASSIVE = _words("skipped xfailed xfail deselected disabled deleted removed commented dropped",
+                    "ignored excluded muted silenced bypassed stubbed marked")
+_G_BE = _words("be is are was were get gets got being been")
+_G_THRESHOLD = _words("coverage tolerance tolerances rtol atol abs_tol rel_tol epsilon",
+                      "threshold thresholds under")
+_G_THRESHOLD_VERB = _words(
+    "lower lowered lowering reduce reduced reducing decrease decreased decreasing drop dropped",
+    "dropping relax relaxed relaxing loosen loosened loosening weaken weakened weakening soften",
+    "softened raise raised raising increase increased increasing bump bumped bumping widen",
+    "widened widening")
+
+# --- prose patterns (skeleton) -----------------------------------------------------------------
+
+_VERBS = (r"skip|skipp(?:ed|ing)|xfail(?:ed|ing)?|deselect(?:ed|ing)?|disabl(?:e|ed|ing)"
+          r"|delet(?:e|ed|ing)|remov(?:e|ed|ing)|comment(?:ed|ing)? out|drop(?:ped|ping)?"
+          r"|ignor(?:e|ed|ing)|exclud(?:e|ed|ing)|mute|mut(?:ed|ing)|silenc(?:e|ed|ing)"
+          r"|bypass(?:ed|ing)?|stub(?:bed|bing)? out|neuter(?:ed|ing)?|rip(?:ped|ping)? out"
+          r"|get(?:ting)? rid of|got rid of|turn(?:ed|ing)? off|switch(?:ed|ing)? off|nuke"
+          r"|nuk(?:ed|ing)|weaken(?:ed|ing)?|loosen(?:ed|ing)?|relax(?:ed|ing)?|soften(?:ed|ing)?"
+          r"|water(?:ed|ing)? down|short-circuit(?:ed|ing)?|circumvent(?:ed|ing)?"
+          r"|sidestep(?:ped|ping)?")
+_GAP = (r"(?:(?:the|a|an|this|that|these|those|its|their|our|your|my|any|all|every|each|some|one"
+        r"|both|failing|flaky|broken|red|offending|problematic|annoying|old|new|existing"
+        r"|remaining|last|whole|entire|two|three|few|related|relevant|corresponding|same|unit"
+        r"|integration|e2e|regression|property|hypothesis|pytest|ci|required|status|lint|type"
+        r"|[\w-]+ing|[\w-]+ed|test_\w+|`[^`]{1,60}`)\s+){0,4}")
+_OBJECTS = (r"test ?cases?|test suites?|unit tests?|tests?|specs?|assert statements?"
+            r"|assert(?:ion)?s?|(?:ci|status|required|failing|lint|pre-commit) checks?"
+            r"|test_\w+(?:\(\))?|pre-commit(?: hooks?| checks?)?|(?:git|commit|pre-push|husky"
+            r"|verification) hooks?")
+_TOOLS = (r"linters?|linting|type ?check(?:s|ing|er)?|mypy|ruff|flake8|pylint|eslint"
+          r"|coverage(?: checks?| gates?| requirements?)?")
+_NOT_NOUN = (r"(?![\w-])(?!\s+(?:database|db|data|datasets?|fixtures?|servers?|users?|accounts?"
+             r"|containers?|caches?|artifacts?|environments?|envs?|dirs?|director(?:y|ies)"
+             r"|folders?|tmp|temp|output|logs?|runners?|matrix|dependencies|deps|doubles?"
+             r"|clients?|helpers?|utilities|utils|harness|names?|ids?|runs?|results?|reports?"
+             r"|images?|buckets?|stages?|jobs?|mode|framework|tools?|commands?|plans?|strategy"
+             r"|time|timeouts?|credentials?|config\w*|settings|isolation|flags?|markers?|inputs?"
+             r"|messages?|rewriting|library|libraries|package|section|tab|page|docs?)\b)")
+_ACTIVE = re.compile(
+    rf"\b(?P<verb>{_VERBS})\s+{_GAP}(?:(?P<obj>{_OBJECTS})|(?P<tool>{_TOOLS})){_NOT_NOUN}")
+_PRONOUN = re.compile(rf"\b(?P<verb>{_VERBS})\s+(?:it|them)\b(?!\s+(?:is|are|was)\b)")
+_MARK = re.compile(
+    r"\b(?P<verb>mark|marked|marking|decorate|decorated|decorating|tag|tagged|tagging|flag"
+    r"|flagged|flagging|annotate|annotated)\s+(?:(?:it|them|this|that|the|those|these|failing"
+    r"|flaky|broken|red|test|tests|test_\w+|one|ones|case|cases)\s+){0,4}(?:as\s+|with\s+)?"
+    r"(?:an?\s+)?(?:@?pytest\.mark\.)?(?:xfail|skip(?:ped)?|expected(?: to)? fail(?:ure)?"
+    r"|known (?:failure|bug))\b")
+_PASSIVE = re.compile(
+    rf"\b(?P<obj>{_OBJECTS})\b(?P<mid>(?:\s+[^\s.!?;]+){{0,6}}?)\s+(?:be|is|are|was|were|gets?"
+    r"|got|being|been)\s+(?:\w+ly\s+)?(?P<verb>skipped|xfailed|xfail|deselected|disabled|deleted"
+    r"|removed|commented out|dropped|ignored|excluded|muted|silenced|bypassed|stubbed out"
+    r"|marked (?:as )?(?:xfail|skip(?:ped)?))\b")
+_MODAL = re.compile(r"\b(?:should|must|can|could|may|will|need to|needs to|has to|have to"
+                    r"|ought to|just|simply)\b")
+#: name, pattern, what it does, and two word gates (one word of each must be present).
+_GOALS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("expected",
+     r"\b(?:change|changed|changing|update|updated|updating|set|adjust|adjusted|edit|edited"
+     r"|rewrite|rewrote|modify|modified|tweak|tweaked|make|flip|hard-?code|hard code)\s+(?:the\s+"
+     r"|its\s+|each\s+)?(?:expected|asserted|assertion['’]?s?|test['’]?s?|golden|reference)\s*"
+     r"(?:values?|outputs?|results?|strings?|numbers?|answers?|data|constants?|counts?"
+     r"|expectations?)?\s+(?:to\s+)?(?:match|equal|be whatever|whatever|the actual|what (?:it|the"
+     r" code|the function) (?:returns|outputs|produces)|the current|so (?:it|they|that it) "
+     r"(?:matches?|equals?|pass))",
+     "rewrites the expected value to whatever the code returns, so the test stops testing",
+     "expected asserted golden reference assertion assertions test tests",
+     "match matches equal whatever actual current returns outputs produces pass"),
+    ("catch",
+     r"\b(?:catch|catching|caught|swallow|swallowing|suppress|suppressing|silence|silencing"
+     r"|wrap|wrapping|wrapped)\b[^.!?;]{0,40}?\b(?:exceptions?|errors?|failures?"
+     r"|assertionerrors?|the crash)\b[^.!?;]{0,30}?\b(?:in|inside|within|around|from)\s+(?:the\s+"
+     r"|each\s+|every\s+)?(?:tests?|test (?:body|function|case)s?|test_\w+)\b"
+     r"|\bwrap\w*\s+(?:the\s+)?(?:tests?|test body|test function|assertions?|asserts?)\s+"
+     r"(?:body\s+)?in\s+(?:a\s+)?try\b",
+     "hides failures by catching them inside the test",
+     "catch catching caught swallow swallowing suppress suppressing silence silencing wrap "
+     "wrapping wrapped", "test tests test_body try"),
+    ("return",
+     r"\b(?:make|let|have)\s+(?:the\s+|each\s+|every\s+)?(?:tests?|test_\w+|test functions?)\s+"
+     r"return\s+early\b|\breturn\s+early\s+(?:from|in)\s+(?:the\s+)?(?:tests?|test_\w+"
+     r"|test functions?)\b|\badd\w*\s+(?:an?\s+)?(?:early\s+)?return\s+(?:statement\s+)?(?:at"
+     r"|to)\s+the\s+(?:top|start|beginning)\s+of\s+(?:the\s+)?(?:tests?|test_\w+|test functions?)",
+     "makes the test return before it checks anything", "return", "early top start beginning"),
+    ("assert-true",
+     r"\bassert true\b(?!\s*(?:==|!=|is\b|and\b|or\b))|\bassert 1\b(?!\s*(?:==|!=|[<>]))"
+     r"|\breplac\w*\s+(?:the\s+|all\s+|any\s+|each\s+)?(?:assert\w*|assertions?|checks?)\s+"
+     r"(?:statements?\s+)?with\s+(?:pass|true|assert true|a comment|comments|nothing|print\w*"
+     r"|logging|a log|no-?ops?)\b",
+     "turns an assertion into one that always passes", "assert replace replacing replaced "
+     "replaces", "true 1 pass comment comments nothing print logging log noop no"),
+    ("rerun",
+     r"\b(?:re-?run|retry|re-?try|re-?trigger|restart)\w*\s+(?:it\s+|them\s+|the (?:flaky |failing"
+     r" )?(?:tests?|ci|build|job|pipeline|suite)\s+)?(?:until|till)\s+(?:it|they|ci|the build"
+     r"|the tests?|everything)\s+(?:passes|pass|is green|goes green|succeeds?)",
+     "reruns until a failure happens to pass, hiding a real fault", "until till",
+     "rerun rerunning reran re retry retrying retries retried retrigger restart"),
+    ("only-passing",
+     r"\b(?:only (?:run|keep|report|count) (?:the )?(?:tests that pass|passing tests)|run only "
+     r"(?:the )?(?:passing tests|tests that pass))\b",
+     "runs only the tests that already pass", "only", "pass passing"),
+    ("mock-sut",
+     r"\b(?:mock|stub|patch|fake)\w*\s+(?:out\s+)?(?:the\s+)?(?:function|method|code|class|unit"
+     r"|module|system|component|implementation)\s+(?:under|being)\s+test(?:ed)?\b",
+     "mocks out the very code the test is meant to check", "under being",
+     "test tested"),
+    ("special-case",
+     r"\b(?:hard-?code|hard code|special-?case|special case)\w*\s+(?:the\s+)?(?:expected\s+"
+     r"|return\s+|correct\s+)?(?:values?|outputs?|results?|answers?|responses?)?\s*(?:for|to match)"
+     r"\s+(?:the\s+|each\s+|every\s+)?(?:tests?|test (?:inputs?|cases?)|failing (?:inputs?|cases?"
+     r"|tests?)|inputs? (?:used )?(?:from|in) (?:the )?tests?)\b|\bdetect\w*\s+(?:whether|if|when)"
+     r"\s+(?:it['’]?s\s+|it is\s+|we['’]?re\s+|we are\s+|the code is\s+|you are\s+)?(?:running\s+)?"
+     r"(?:under|in|inside)\s+(?:pytest|the tests?|a test|tests|ci|the test suite)\b",
+     "special-cases the test inputs instead of fixing the code",
+     "hardcode hard special detect detects detecting",
+     "test tests inputs cases pytest ci"),
+    ("rename",
+     r"\brenam\w+\s+(?:the\s+)?(?:tests?|test_\w+|test (?:file|function|class|module)s?)\b"
+     r"[^.!?;]{0,60}?(?:so (?:that )?(?:pytest|it|the runner|ci) (?:does ?n['’]?o?t|won['’]?t"
+     r"|will not|cannot|can['’]?t|no longer)|to (?:avoid|prevent|stop) (?:pytest |it |ci )?"
+     r"(?:from )?(?:collect|discover|run|pick)|_test_|xtest_|disabled_)",
+     "renames tests so the runner no longer collects them", "rename renamed renaming renames",
+     "test tests test_file"),
+)
+_GOALS_RE = tuple((name, re.compile(p), text, _words(a), _words(b))
+                  for name, p, text, a, b in _GOALS)
+_THRESHOLD = re.compile(
+    r"\b(?P<verb>lower|lowered|lowering|reduce|reduced|reducing|decrease|decreased|decreasing"
+    r"|drop|dropped|dropping|relax|relaxed|relaxing|loosen|loosened|loosening|weaken|weakened"
+    r"|weakening|soften|softened|raise|raised|raising|increase|increased|increasing|bump|bumped"
+    r"|bumping|widen|widened|widening)\s+(?:the\s+|our\s+|its\s+|ci['’]?s\s+)?(?:--)?(?:cov[-_])?"
+    r"(?P<what>(?:minimum\s+)?coverage(?:\s+(?:threshold|requirement|target|gate|bar|minimum"
+    r"|floor|limit))?|fail[-_ ]under(?: value| threshold)?|(?:test |comparison |float |numeric "
+    r"|assertion )?tolerances?|rtol|atol|abs_tol|rel_tol|epsilon|thresholds?)\b")
+_LOOSEN = frozenset(("relax", "relaxed", "relaxing", "loosen", "loosened", "loosening", "weaken",
+                     "weakened", "weakening", "soften", "softened"))
+_CONFTEST = re.compile(
+    r"\b(?:edit|modif|chang|patch|add|writ|creat|put|use|hook|overrid|tweak)\w*\b[^.!?;]{0,60}?"
+    r"\bconftest(?:\.py)?\b[^.!?;]{0,80}?\b(?:pass(?:es|ed)?\b|green|skip\w*|xfail\w*|deselect\w*"
+    r"|outcome|makereport|succeed\w*|hide|swallow|force)"
+    r"|\bconftest(?:\.py)?\b[^.!?;]{0,60}?\b(?:to|so|that)\b[^.!?;]{0,40}?\b(?:mark|report|turn"
+    r"|force|make)\w*\b[^.!?;]{0,30}?\b(?:pass(?:es|ed)?|green|skip\w*|xfail\w*)\b")
+
+# --- code patterns (NFKC text, case kept, lines kept) ------------------------------------------
+
+_TESTCMD = (r"\b(?:pytest|py\.test|tox|nox|make\s+(?:test|check|lint)|npm\s+(?:run\s+)?test"
+            r"|yarn\s+test|pnpm\s+test|go\s+test|cargo\s+test|jest|vitest|mocha|ruff|mypy|flake8"
+            r"|pylint|black\s+--check|pre-commit\s+run|python3?\s+-m\s+(?:pytest|unittest|mypy)"
+            r"|coverage\s+report|eslint|tsc|unittest)\b")
+#: name, pattern, severity, what it does, then the gate: skeleton words, or substrings of the code.
+_CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
+    ("skip-marker", r"@?pytest\.mark\.skip\b(?!if)|@?unittest\.skip\s*\(|^\s*@skip\s*\("
+     r"|@?unittest\.expectedFailure\b|^\s*@expectedFailure\b", "block",
+     "an unconditional skip or expected-failure marker switches the test off",
+     "skip expectedfailure", ()),
+    ("xfail-marker", r"@?pytest\.mark\.xfail\b(?![^\n]*strict\s*=\s*True)", "block",
+     "a non-strict xfail marker lets a failing test count as fine", "xfail", ()),
+    ("skip-call", r"\bpytest\.(?:skip|xfail)\s*\(|\bself\.skipTest\s*\(", "block",
+     "an imperative skip or xfail inside the test switches it off", "skip xfail skiptest", ()),
+    ("assert-true", r"^[+ ]?[ \t]*assert\s+(?:True|1|not\s+False|not\s+None)\s*(?:,|#|$)"
+     r"|self\.assertTrue\(\s*(?:True|1)\s*\)|^[+ ]?[ \t]*assert\s[^\n]*\bor\s+True\s*$",
+     "block", "an assertion that always passes checks nothing", "true 1", ()),
+    ("no-verify", r"--no-verify\b|\bgit\s+commit\b[^\n\"'|;&]*\s-[a-zA-Z]*n[a-zA-Z]*\b", "block",
+     "--no-verify skips the commit hooks that guard the repository", "verify commit", ()),
+    ("hooks-off", r"\bSKIP=[\w,-]+\s+(?:git|pre-commit)\b|\bPRE_COMMIT_ALLOW_NO_CONFIG\b"
+     r"|\bHUSKY(?:_SKIP_HOOKS)?=(?:0|1|true)\b|core\.hooks[Pp]ath\s*(?:=|\s)\s*(?:/dev/null"
+     r"|[\"']{2}|\S*tmp\S*)|\bpre-commit\s+uninstall\b|(?:\brm\b|chmod\s+-x)[^\n]*\.git/hooks/",
+     "block", "it disables the repository's commit hooks",
+     "skip pre_commit_allow_no_config husky husky_skip_hooks hookspath uninstall hooks", ()),
+    ("ci-ignore", r"continue-on-error:\s*true|allow_failure:\s*true", "block",
+     "it lets a failing CI step report success", "continue allow_failure", ()),
+    ("or-true", rf"{_TESTCMD}[^\n]*?(?:\|\|\s*(?:true|:|exit\s+0)\b|;\s*(?:true|exit\s+0)\s*$)",
+     "block", "it throws away the exit status of a test or lint command", "",
+     ("||", "exit 0", "; true")),
+    ("deselect", r"--deselect\b|--ignore(?:-glob)?[=\s]\S*test", "block",
+     "it removes tests from the run", "deselect ignore", ()),
+    ("k-not", r"\s-k\s+[\"']?[^\"'\n]*?\bnot\s+(?P<kname>[\w:.\[\]/-]+)", "warn",
+     "-k 'not ...' deselects tests by name", "", ("-k",)),
+    ("suppress", r"#\s*noqa\b(?!\s*:)|#\s*type:\s*ignore\b(?!\[)", "warn",
+     "a blanket suppression hides every future problem on that line, not just this one",
+     "noqa ignore", ()),
+    ("commented", r"^[+ ]?[ \t]*#\s*(?:assert\s+[\w.\[\]()'\"]+\s*(?:==|!=|<=|>=|<|>|\bis\b"
+     r"|\bin\b|,|\(|$)|self\.assert\w*\(|(?:async\s+)?def test_\w+\()", "block",
+     "a commented-out assertion or test no longer checks anything", "", ("#",)),
+    ("swallow", r"except\s*\(?\s*AssertionError[^:\n]*:\s*(?:\n\s*)?"
+     r"(?:pass|return|\.\.\.|continue)\b",
+     "block", "catching AssertionError makes failing checks pass silently", "assertionerror", ()),
+    ("detect-test", r"PYTEST_CURRENT_TEST|[\"']pytest[\"']\s+in\s+sys\.modules"
+     r"|sys\.modules\.get\(\s*[\"']pytest", "block",
+     "code that detects it is under test can behave differently there",
+     "pytest_current_test modules", ()),
+)
+_CODE_RULES = tuple((name, re.compile(p, re.M), sev, text, _words(gate), needles)
+                    for name, p, sev, text, gate, needles in _CODE)
+_FAIL_UNDER = re.compile(
+    r"(?:--cov-fail-under|--fail-under|fail_under|cov_fail_under|fail-under)\s*[=:\s]\s*[\"']?"
+    r"(\d+(?:\.\d+)?)")
+_HOOK_OUTCOME = _words("pytest_runtest_makereport pytest_runtest_logreport",
+                       "pytest_report_teststatus pytest_runtest_call pytest_sessionfinish",
+                       "pytest_pyfunc_call")
+_OUTCOME_EDIT = re.compile(
+    r"\.outcome\s*=|[\"']passed[\"']|\.passed\s*=|longrepr\s*=\s*None|force_result"
+    r"|excinfo\s*=\s*None|exitstatus\s*=\s*0|\.failed\s*=\s*False")
+_ITEMS_EDIT = re.compile(r"items\.clear\(\)|items\[:\]\s*=|\bdel\s+items\b|deselect"
+                         r"|pytest\.mark\.(?:skip|xfail)")
+_MODULE_EXIT = re.compile(
+    r"(?m)^(?:sys\.exit|os\._exit|exit|quit)\(\s*0?\s*\)|^raise SystemExit\b")
+_DIFF_ASSERT = re.compile(
+    r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:assert\b|self\.assert\w+\(|expect\()")
+_DIFF_TEST = re.compile(r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:async\s+)?def test_")
+_TEST_DEF = re.compile(r"(?m)^([ \t]*)(?:async\s+)?def test_\w+\([^)]*\)[^:\n]*:[ \t]*$")
+_G_ANY = (_G_VERB | _G_OBJECT | _G_MARK | _G_PASSIVE | _G_THRESHOLD | _HOOK_OUTCOME | _words(
+    "expected asserted golden return until till only under being hardcode hard special detect",
+    "rename renamed renaming conftest assert true fail_under noqa pytest unittest exit quit",
+    "systemexit modules pytest_current_test assertionerror allow_failure continue husky",
+    "hookspath verify xfail skiptest expectedfailure pytest_collection_modifyitems",
+    "pre_commit_allow_no_config husky_skip_hooks"))
+
+
+def _code_view(field: TextField) -> str:
+    visible = field.visible
+    return visible if visible.isascii() else unicodedata.normalize("NFKC", visible)
+
+
+Hit = tuple[Severity, str, str]
+
+
+class TestWeakeningRule(BaseRule):
+    """Blocks advice and code that skip, delete or neuter tests, assertions or hooks."""
+
+    __test__ = False
+    name: ClassVar[str] = "test-weakening"
+    defaults: ClassVar[dict[str, Any]] = {
+        "min_fail_under": 50,  # a coverage floor below this is reported (warn)
+    }
+
+    def configure(self) -> None:
+        """Validate options."""
+        value = self.options["min_fail_under"]
+        if not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ValueError("option 'min_fail_under' must be a number from 0 to 100")
+
+    def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
+        """Yield one finding per weakening found in any string of the lesson."""
+        seen: set[tuple[str, str]] = set()
+        for field in ctx.fields(lesson):
+            sk = field.skeleton
+            if len(sk) < 6:
+                continue
+            words = word_set(sk)
+            if _G_ANY.isdisjoint(words) and "||" not in sk and "-k" not in sk:
+                continue
+            for severity, message, excerpt in self.scan(_code_view(field), sk, words):
+                key = (field.pointer, message)
+                if key not in seen:
+                    seen.add(key)
+                    yield self.finding(field.pointer, message, excerpt=excerpt, severity=severity)
+
+    def scan(self, code: str, sk: str, words: frozenset[str] | None = None) -> Iterator[Hit]:
+        """Findings for one text: ``code`` keeps lines and case, ``sk`` is the skeleton."""
+        words = word_set(sk) if words is None else words
+        yield from self._prose(sk, words)
+        yield from self._code(code, words)
+
+    # -- prose ---------------------------------------------------------------------------------
+
+    def _judge(self, sk: str, start: int, end: int, *, gerund: bool = False,
+               base: Severity = "block") -> Severity | None:
+        """Severity of a weakening phrase at ``[start, end)``, or None when advised against."""
+        if negated(sk, start) or (gerund and _post_negated(sk, end)):
+            return None
+        sentence = _sentence(sk, start, end)
+        if _CHEAT.search(sentence):
+            return "block"
+        if _LEGIT.search(sentence) or sentence.rstrip().endswith("?"):
+            return "warn"
+        return base
+
+    def _prose(self, sk: str, words: frozenset[str]) -> Iterator[Hit]:
+        verbs = _G_VERB & words
+        objects = not _G_OBJECT.isdisjoint(words) or "test_" in sk
+        if verbs and objects:
+            for pos in _positions(sk, verbs):
+                m = _ACTIVE.match(sk, pos)
+                if m is None:
+                    continue
+                severity = self._judge(sk, m.start(), m.end(),
+                                       gerund=m.group("verb").endswith("ing"),
+                                       base="block" if m.group("obj") else "warn")
+                if severity is not None:
+                    yield (severity, f"advises to {m.group().strip()}: weakening checks to get "
+                           "a green run hides real failures; fix the code, or quarantine with a "
+                           "strict, tracked xfail and a reason", _show(sk, m))
+            if "it" in words or "them" in words:
+                yield from self._pronouns(sk, verbs)
+        if not _G_MARK.isdisjoint(words) and not _G_MARK_AS.isdisjoint(words):
+            for m in _MARK.finditer(sk):
+                severity = self._judge(sk, m.start(), m.end())
+                if severity is not None:
+                    yield (severity, "advises marking tests as skipped or expected to fail: the "
+                           "failure stops being reported; fix it, or use a strict xfail that "
+                           "links an issue", _show(sk, m))
+        passive = _G_PASSIVE & words
+        if passive and objects and not _G_BE.isdisjoint(words):
+            yield from self._passive(sk, passive)
+        for name, pattern, text, gate_a, gate_b in _GOALS_RE:
+            if gate_a.isdisjoint(words) or gate_b.isdisjoint(words):
+                continue
+            for m in pattern.finditer(sk):
+                yield from self._goal(sk, m, name, text)
+        if not _G_THRESHOLD.isdisjoint(words) and not _G_THRESHOLD_VERB.isdisjoint(words):
+            yield from self._thresholds(sk)
+        if "conftest" in words:
+            for m in _CONFTEST.finditer(sk):
+                severity = self._judge(sk, m.start(), m.end())
+                if severity is not None:
+                    if "fixture" in _sentence(sk, m.start(), m.end()):
+                        severity = "warn"
+                    yield (severity, "advises editing conftest.py to change test outcomes: "
+                           "results would no longer mean anything; keep conftest.py to fixtures "
+                           "and options", _show(sk, m))
+
+    def _pronouns(self, sk: str, verbs: frozenset[str]) -> Iterator[Hit]:
+        for pos in _positions(sk, verbs):
+            m = _PRONOUN.match(sk, pos)
+            if m is None or not _TESTWORD.search(sk, max(0, m.start() - 150), m.start()):
+                continue
+            severity = self._judge(sk, m.start(), m.end(),
+                                   gerund=m.group("verb").endswith("ing"))
+            if severity is not None:
+                yield (severity, f"advises to {m.group('verb')} a test or assertion: weakening "
+                       "checks to get a green run hides real failures; fix the code instead",
+                       _show(sk, m))
+
+    def _passive(self, sk: str, participles: frozenset[str]) -> Iterator[Hit]:
+        for pos in _positions(sk, participles):
+            m = None
+            for candidate in _PASSIVE.finditer(sk, max(0, pos - 120), pos + 40):
+                if candidate.start("verb") == pos:
+                    m = candidate
+            if m is None:
+                continue
+            mid = m.group("mid")
+            if re.search(r"\b(?:never|not|no longer)\b|n['’]t\b", mid):
+                continue
+            base: Severity = "block" if _MODAL.search(mid) else "warn"
+            severity = self._judge(sk, m.start(), m.end(), base=base)
+            if severity is not None:
+                yield (severity, f"says {m.group('obj')} should be {m.group('verb')}: weakening "
+                       "checks hides real failures; fix the code, or give a reason and a "
+                       "tracking issue", _show(sk, m))
+
+    def _goal(self, sk: str, m: re.Match[str], name: str, text: str) -> Iterator[Hit]:
+        sentence = _sentence(sk, m.start(), m.end())
+        severity = self._judge(sk, m.start(), m.end(), gerund="ing " in m.group()[:14])
+        if severity == "warn" and name in ("assert-true", "return", "catch"):
+            severity = "warn" if "?" in sentence else "block"
+        if severity is None:
+            return
+        if name == "catch" and re.search(r"pytest\.raises|assertraises|raises\(", sentence):
+            return
+        yield (severity, f"advice that {text}; a lesson must make the code right, not the test "
+               "quiet", _show(sk, m))
+
+    def _thresholds(self, sk: str) -> Iterator[Hit]:
+        for m in _THRESHOLD.finditer(sk):
+            verb, what = m.group("verb"), m.group("what")
+            lowering = verb[:3] in ("low", "red", "dec", "dro") or verb in _LOOSEN
+            if "coverage" in what or "under" in what:
+                if not lowering:
+                    continue
+                base: Severity = "block"
+            elif re.match(r"(?:\w+ )?toleran|rtol|atol|abs_tol|rel_tol|epsilon", what):
+                if lowering and verb not in _LOOSEN:
+                    continue  # a smaller tolerance is a stricter test
+                base = "warn"
+            else:  # a threshold of unknown direction
+                base = "warn"
+            severity = self._judge(sk, m.start(), m.end(), gerund=verb.endswith("ing"), base=base)
+            if severity is not None:
+                yield (severity, f"advises to {verb} the {what}: loosening a threshold until the "
+                       "run passes hides the regression it was there to catch; keep it and fix "
+                       "the cause", _show(sk, m))
+
+    # -- code ----------------------------------------------------------------------------------
+
+    def _code(self, code: str, words: frozenset[str]) -> Iterator[Hit]:
+        low = code.lower()
+        for name, pattern, severity, text, gate, needles in _CODE_RULES:
+            if needles:
+                if not any(n in code for n in needles):
+                    continue
+            elif gate.isdisjoint(words):
+                continue
+            for m in pattern.finditer(code):
+                found = self._code_severity(code, low, m, name, severity)
+                if found is not None:
+                    yield (found, f"{text}; fix the failure instead of hiding it",
+                           scrub(_line_at(code, m.start())))
+        if not _G_THRESHOLD.isdisjoint(words) or "fail_under" in words:
+            yield from self._fail_under(code)
+        if not _HOOK_OUTCOME.isdisjoint(words) and _OUTCOME_EDIT.search(code):
+            yield ("block", "a pytest hook rewrites test outcomes or the exit status: every "
+                   "result would read as passed; remove the hook", "pytest hook edits outcome")
+        if "pytest_collection_modifyitems" in words and _ITEMS_EDIT.search(code):
+            conditional = re.search(r"getoption|getini|config\.option", code)
+            yield ("warn" if conditional else "block", "pytest_collection_modifyitems skips or "
+                   "drops collected tests; tests it removes are never run",
+                   "pytest_collection_modifyitems")
+        if "def test_" in code or not words.isdisjoint(("pytest", "unittest", "conftest")):
+            if not words.isdisjoint(("exit", "_exit", "quit", "systemexit")):
+                m2 = _MODULE_EXIT.search(code)
+                if m2:
+                    yield ("block", "test code exits the interpreter with success at module "
+                           "level: pytest can report a clean run without running the tests; "
+                           "remove it", scrub(_line_at(code, m2.start())))
+            if "return" in words and "def test_" in code:
+                yield from self._early_return(code)
+        if "\n@@ " in code or code.startswith(("@@ ", "--- ")) or "\n--- " in code:
+            yield from self._diff(code)
+
+    def _code_severity(self, code: str, low: str, m: re.Match[str], name: str,
+                       severity: Severity) -> Severity | None:
+        if negated(low, m.start()):
+            return None
+        sentence = _sentence(low, m.start(), m.end())
+        if name in ("skip-call", "skip-marker", "xfail-marker"):
+            if _conditional(code, m.start()):
+                return "warn"
+            if _CHEAT.search(sentence) is None and _LEGIT.search(sentence):
+                return "warn"
+        if name == "k-not":
+            target = m.group("kname")
+            return "block" if target.startswith("test") or "::" in target else "warn"
+        return severity
+
+    def _fail_under(self, code: str) -> Iterator[Hit]:
+        values = [float(v) for v in _FAIL_UNDER.findall(code)]
+        if not values:
+            return
+        floor = float(self.options["min_fail_under"])
+        if any(later < earlier for earlier, later in itertools.pairwise(values)):
+            yield ("block", "the coverage floor (fail-under) is lowered: the check passes by "
+                   "demanding less; add tests instead", f"fail-under {values}")
+        elif min(values) <= 0:
+            yield ("block", "a coverage floor (fail-under) of 0 disables the coverage check; "
+                   "keep the project's floor", f"fail-under {min(values):g}")
+        elif min(values) < floor:
+            yield ("warn", f"a coverage floor (fail-under) of {min(values):g} is below "
+                   f"{floor:g}; make sure it was not lowered to get a green run",
+                   f"fail-under {min(values):g}")
+
+    def _early_return(self, code: str) -> Iterator[Hit]:
+        lines = code.splitlines()
+        for m in _TEST_DEF.finditer(code):
+            line_no = code.count("\n", 0, m.start()) + 1
+            in_doc = False
+            for line in lines[line_no:line_no + 30]:
+                stripped = line.strip()
+                if in_doc:
+                    in_doc = not stripped.endswith(_DOCSTRING)
+                    continue
+                if not stripped or stripped.startswith("#"):
+                    continue
+                if stripped.startswith(_DOCSTRING):
+                    in_doc = not (len(stripped) > 3 and stripped.endswith(_DOCSTRING))
+                    continue
+                if stripped == "return" or stripped.startswith(("return ", "return;")):
+                    yield ("block", "a test returns before checking anything: it always "
+                           "passes; remove the early return", scrub(m.group().strip()))
+                break
+
+    def _diff(self, code: str) -> Iterator[Hit]:
+        asserts = [m.group("sign") for m in _DIFF_ASSERT.finditer(code)]
+        tests = [m.group("sign") for m in _DIFF_TEST.finditer(code)]
+        if tests.count("-") > tests.count("+"):
+            yield ("block", f"the patch deletes {tests.count('-') - tests.count('+')} test "
+                   "function(s): the behaviour they checked is no longer tested",
+                   "diff removes def test_…")
+        if asserts.count("-") > asserts.count("+"):
+            yield ("block", f"the patch removes {asserts.count('-') - asserts.count('+')} "
+                   "assertion(s) without replacing them: the tests check less",
+                   "diff removes assert …")
+
+
+_DOCSTRING = ('"' * 3, "'" * 3)
+
+
+def _positions(text: str, words: frozenset[str]) -> list[int]:
+    """Sorted start offsets of ``words`` in ``text`` at word boundaries."""
+    found: set[int] = set()
+    for word in words:
+        i = text.find(word)
+        while i != -1:
+            if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
+                found.add(i)
+            i = text.find(word, i + 1)
+    return sorted(found)
+
+
+def _conditional(code: str, pos: int) -> bool:
+    """True when the statement at ``pos`` sits under an if/else/except or has a condition."""
+    line_start = code.rfind("\n", 0, pos) + 1
+    line = code[line_start:code.find("\n", pos) if "\n" in code[pos:] else len(code)]
+    if re.search(r"\bif\b|skipif|reason\s*=|condition", line):
+        return True
+    previous = code[:line_start].rstrip("\n").rsplit("\n", 1)[-1].strip()
+    return bool(re.match(r"(?:if|elif|else|except|with|try)\b.*:$", previous))
+
+
+def _line_at(code: str, pos: int) -> str:
+    start = code.rfind("\n", 0, pos) + 1
+    end = code.find("\n", pos)
+    line = code[start:end if end != -1 else len(code)].strip()
+    return line if len(line) <= 120 else line[:117] + "…"
+
+
+def _show(text: str, m: re.Match[str]) -> str:
+    lo = max(0, m.start() - 30)
+    snippet = text[lo:m.end() + 30]
+    return scrub(("…" if lo else "") + snippet + ("…" if m.end() + 30 < len(text) else ""))
