@@ -186,6 +186,12 @@ def source_format(path: Path | str) -> SourceFormat | None:
     return _SUFFIX_FORMATS.get(Path(path).suffix.lower())
 
 
+def _unsupported(path: str) -> LessonError:
+    return _error(path, "not a lesson or memory file: guardian reads .json, .yaml, .yml, "
+                        "Markdown with YAML front matter, and memory files (AGENTS.md, "
+                        "CLAUDE.md, SKILL.md, .mdc)", (1, 1))
+
+
 def read_path(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
         list[Lesson], list[LessonError]]:
     """Every lesson in one file and every problem found; never raises for content or OS trouble.
@@ -195,6 +201,8 @@ def read_path(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[
     lessons when one of them is bad.
     """
     name = str(path)
+    if source_format(path) is None and os.path.isfile(path):
+        return [], [_unsupported(name)]  # refuse before reading an arbitrary file
     try:
         text = decode_text(read_file_bytes(path, max_bytes=max_bytes), name)
     except LessonError as exc:
@@ -207,9 +215,7 @@ def read_text(text: str, path: str, *, format: SourceFormat | None = None) -> tu
     """``read_path`` for text already in memory; ``path`` names it in messages and ids."""
     fmt = format or source_format(path)
     if fmt is None:
-        return [], [_error(path, "not a lesson or memory file: guardian reads .json, .yaml, "
-                                 ".yml, Markdown with YAML front matter, and memory files "
-                                 "(AGENTS.md, CLAUDE.md, SKILL.md, .mdc)")]
+        return [], [_unsupported(path)]
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():

@@ -400,7 +400,10 @@ class TestFileSafety:
         proc = Path("/proc/self/status")
         if not proc.exists():
             pytest.skip("needs /proc")
-        error = only_error(proc, max_bytes=10)
+        link = tmp_path / "status.json"
+        link.symlink_to(proc)
+        assert link.stat().st_size == 0
+        error = only_error(link, max_bytes=10)
         assert "limit" in error.message
 
     def test_binary(self) -> None:
@@ -465,6 +468,8 @@ class TestFileSafety:
         """A file of an unknown kind is refused, with the kinds guardian reads."""
         error = only_error(write(tmp_path, "l.txt", "id: x"))
         assert ".json, .yaml" in error.message
+        binary = only_error(write(tmp_path, "blob.bin", b"\x00" * 10))
+        assert binary.message.startswith("not a lesson or memory file")
 
     @given(st.binary(max_size=300), st.sampled_from(["l.json", "l.yaml", "l.md", "AGENTS.md"]))
     def test_arbitrary_bytes_never_raise(self, data: bytes, name: str) -> None:
