@@ -106,6 +106,15 @@ class TestImport:
         assert "imported 0, unchanged 3" in done.stdout
         assert (repo / "knowledge" / "ledger.jsonl").read_bytes() == before
 
+    def test_import_bootstraps_a_kb_without_init(self, tmp_path: Path) -> None:
+        """Importing into a repository that has no KB yet creates one that verifies."""
+        (tmp_path / ".git").mkdir()
+        write_lesson(tmp_path, "use-pathlib", "Prefer pathlib.Path over os.path for paths.")
+        done = cli("kb", "import", "use-pathlib.json", cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (tmp_path / "knowledge" / "lessons" / "use-pathlib.json").is_file()
+        assert cli("verify", cwd=tmp_path).returncode == 0
+
     def test_imported_kb_verifies(self, repo: Path) -> None:
         """After an import (with refusals) the KB verifies."""
         assert cli("verify", cwd=repo).returncode == 0

@@ -296,6 +296,8 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             lessons.extend(found)
             errors.extend(problems)
     kb = _open(config)
+    if not kb.exists():
+        kb.initialise()  # import bootstraps a KB; an existing ledger is never rewritten
     report = import_lessons(kb, lessons, policy, errors=errors, root=config.root)
     if args.format == "json":
         _json(out, report.to_dict())
