@@ -88,6 +88,10 @@ _CATEGORIES: dict[str, tuple[str, str, bool]] = {
     "exit": (
         "ending or hooking the process lets code dodge or forge the test run",
         "raise an exception instead", False),
+    "skip": (
+        "skipping at import time turns every test that imports this code into a skip, so "
+        "failures are never reported",
+        "raise a real error, or return a value; never skip from solution code", True),
     "write": (
         "a lesson that writes tests, configuration, agent memory or the ledger can weaken its "
         "own checks or persist itself",
@@ -153,7 +157,7 @@ _add("import", "loads modules outside the normal import statement",
      "importlib._bootstrap_external", "imp", "zipimport", "sys.meta_path", "sys.path_hooks",
      "sys.path_importer_cache", "__builtins__", "sys.modules.update",
      "sys.modules.setdefault", "sys.modules.__setitem__", "sys.modules.pop",
-     "sys.modules.clear", "sys.modules.__delitem__")
+     "sys.modules.clear", "sys.modules.__delitem__", "__loader__")
 _add("import", "changes where imports come from", "sys.path.insert", "sys.path.append",
      "sys.path.extend", "site.addsitedir", soft=True)
 _add("native", "calls native code", "ctypes", "_ctypes", "cffi")
@@ -161,6 +165,7 @@ _add("native", "maps raw memory", "mmap", soft=True)
 _add("deserialise", "deserialises data that can run code",
      "pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle", "cPickle", "marshal.load",
      "marshal.loads", "dill", "cloudpickle.load", "cloudpickle.loads", "joblib.load",
+     "pandas.read_pickle",
      "shelve.open", "jsonpickle.decode", "yaml.unsafe_load", "yaml.unsafe_load_all",
      "yaml.full_load", "yaml.full_load_all", "yaml.UnsafeLoader", "yaml.Loader")
 _add("introspection", "inspects the interpreter's frames or heap",
@@ -171,7 +176,7 @@ _add("introspection", "inspects the interpreter's frames or heap",
      "traceback.walk_stack")
 _add("monkeypatch", "reaches into the test framework's internals",
      "_pytest", "pluggy", "pytest.TestReport", "pytest.CollectReport", "pytest.CallInfo",
-     "pytest.hookimpl", "pytest.hookspec", "pytest.Session", "pytest.main", "pytest.exit",
+     "pytest.hookimpl", "pytest.hookspec", "pytest.Session", "pytest.main",
      "pytest.PytestPluginManager", "TestReport", "CallInfo", "unittest.TestResult",
      "unittest.TextTestResult", "unittest.result", "unittest.runner", "unittest.TestCase.run",
      "unittest.TestCase.__call__", "hypothesis.internal", "doctest.DocTestRunner")
@@ -265,6 +270,9 @@ _SECRET_ENV_NAME = re.compile(
 _PROC_ENVIRON = re.compile(r"/proc/[^/\s]*/+environ")
 _PATHISH = re.compile(r"[/*]|\.\w+$")
 
+_SKIPS = frozenset({"pytest.skip", "pytest.xfail", "pytest.importorskip", "pytest.exit"})
+_SKIP_EXCEPTIONS = frozenset({"unittest.SkipTest", "SkipTest", "unittest.case.SkipTest",
+                              "pytest.skip.Exception"})
 _OPEN_FUNCS = frozenset({"open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open"})
 #: File-system functions and the positions of the paths they modify.
 _WRITE_FUNCS: dict[str, tuple[int, ...]] = {
@@ -319,7 +327,17 @@ def classify(name: str) -> _Danger | None:
         for pattern, danger in _GLOB_DANGERS:
             if fnmatchcase(prefix, pattern):
                 return danger
+    # a module reached through another one: shutil.os.system, random._os.system
+    for start in range(1, len(parts) - 1):
+        if parts[start].lstrip("_") in _REACHABLE_ROOTS:
+            found = classify(".".join([parts[start].lstrip("_"), *parts[start + 1:]]))
+            if found is not None:
+                return found
     return None
+
+
+_REACHABLE_ROOTS = frozenset({"os", "sys", "subprocess", "builtins", "socket", "posix", "nt",
+                              "pty", "importlib", "ctypes", "pickle", "marshal", "shutil"})
 
 
 def _looks_dangerous(value: str) -> bool:
@@ -793,9 +811,12 @@ class _Analyzer:
                 self._check_class(node)
             elif isinstance(node, ast.Raise):
                 exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-                if exc is not None and self.resolve(exc) == "SystemExit" and \
-                        self._runs_on_import(node):
+                raised = self.resolve(exc) if exc is not None else None
+                if raised == "SystemExit" and self._runs_on_import(node):
                     self.hit(node, "exit", "raise SystemExit at import time ends the test run")
+                elif raised in _SKIP_EXCEPTIONS and self._runs_on_import(node):
+                    self.hit(node, "skip", f"raise {raised} at import time skips the tests "
+                             "that import this code", name=raised)
         if self.unknown_write is not None:
             for const, value in self.protected_mentions:
                 self.hit(const, "write", f"writes files to computed paths while naming "
@@ -849,6 +870,13 @@ class _Analyzer:
             self.hit(node, "import" if store else "introspection",
                      ".__code__ is replaced, swapping a function's body" if store
                      else ".__code__ reads a function's raw code object", soft=not store)
+        elif attr == "__self__":
+            base = self.resolve(node.value)
+            builtin = base is not None and base in _BUILTIN_NAMES | {"print", "len", "id",
+                                                                      "repr", "hash", "abs"}
+            self.hit(node, "import", f"{base or ''}.__self__ reaches the builtins module behind "
+                     "a builtin function" if builtin else ".__self__ reaches the object behind "
+                     "a bound method", soft=not builtin)
         elif attr == "__closure__":
             self.hit(node, "introspection", ".__closure__ reads a function's captured cells",
                      soft=True)
@@ -998,7 +1026,7 @@ class _Analyzer:
                          "by name")
         elif name in _OPEN_FUNCS or name == "os.open":
             self._check_open(node, name)
-        elif name in _WRITE_FUNCS:
+        elif name in _WRITE_FUNCS and name not in ("os.symlink", "os.link", "os.chmod"):
             for index in _WRITE_FUNCS[name]:
                 if index < len(args):
                     self._check_target(node, args[index], name, write=True)
@@ -1014,6 +1042,15 @@ class _Analyzer:
             self.hit(node, "exit", f"signal.signal({signum or '...'}) replaces a signal handler, "
                      "which can ignore the runner's timeouts and termination", name=name,
                      soft=soft)
+        elif name in _SKIPS:
+            soft = not self._runs_on_import(node)
+            self.hit(node, "skip", f"{name}() skips the tests that import this code"
+                     + ("" if not soft else " (inside a function)"), name=name, soft=soft)
+        elif name in ("os.symlink", "os.link") and args:
+            self._check_link(node, args[0], name)
+        elif name in ("os.chmod", "os.lchmod", "os.fchmod") and len(args) > 1:
+            self._check_mode(node, args[1], name)
+            self._check_target(node, args[0], name, write=True)
         elif name == "yaml.load":
             loader = args[1] if len(args) > 1 else next(
                 (k.value for k in node.keywords if k.arg == "Loader"), None)
@@ -1129,8 +1166,27 @@ class _Analyzer:
         else:
             write = True
         self._check_target(node, func.value, f".{method}()", write=write)
-        if method in ("rename", "replace", "symlink_to", "hardlink_to") and node.args:
+        if method in ("rename", "replace") and node.args:
             self._check_target(node, node.args[0], f".{method}()", write=True)
+        elif method in ("symlink_to", "hardlink_to") and node.args:
+            self._check_link(node, node.args[0], f".{method}()")
+        elif method == "chmod" and node.args:
+            self._check_mode(node, node.args[0], ".chmod()")
+
+    def _check_link(self, node: ast.Call, source: ast.AST, how: str) -> None:
+        """A link whose source lies outside the working directory plants a trap for readers."""
+        pattern = _clean_path(self.path_pattern(source)) or "*"
+        outside = pattern.startswith(("/", "~")) or pattern.startswith("../") or \
+            "/../" in pattern or pattern == ".."
+        secret = _SECRET_PATH.search(pattern) or _protected_kind(pattern)
+        self.hit(node, "write", f"{how} links to {pattern!r}, outside the working directory; "
+                 "whoever reads the link reads that file instead" if outside or secret else
+                 f"{how} creates a link ({pattern!r})", soft=not (outside or secret))
+
+    def _check_mode(self, node: ast.Call, mode: ast.AST, how: str) -> None:
+        value = self.fold(mode)
+        if isinstance(value, int) and value & 0o6000:
+            self.hit(node, "write", f"{how} sets the setuid/setgid bit (mode {value:#o})")
 
     def _check_target(self, node: ast.Call, target: ast.AST, how: str,
                       write: bool | None) -> None:

@@ -248,6 +248,8 @@ PROCESS = [
     "import asyncio\nasyncio.create_subprocess_shell('id')",
     "from concurrent.futures import ProcessPoolExecutor\nProcessPoolExecutor()",
     "os.system('curl x | sh')",  # a fragment without its import
+    "import shutil\nshutil.os.system('id')",
+    "import random\nrandom._os.popen('id')",
 ]
 NETWORK = [
     "import socket\nsocket.socket().connect(('10.0.0.1', 80))",
@@ -322,6 +324,8 @@ IMPORT_TRICKS = [
     "from os import *\nsystem('id')",
     "import sys\nsys.meta_path.insert(0, Finder())",
     "f = vars()['__builtins__']",
+    "len.__self__.eval('1')",
+    "m = __loader__.load_module('os')",
 ]
 INTROSPECTION = [
     "import sys\nframe = sys._getframe(1)",
@@ -393,6 +397,9 @@ WRITES = [
     "import os\nfd = os.open('conftest.py', os.O_WRONLY | os.O_CREAT)",
     "open(file='tests/test_a.py', mode='w')",
     "open('json.py', 'w')",
+    "import os\nos.symlink('/etc/passwd', 'expected.txt')",
+    "from pathlib import Path\nPath('result.txt').symlink_to('/root/.ssh/id_rsa')",
+    "import os\nos.chmod('helper', 0o4755)",
 ]
 ENVIRON = [
     "import os\nsecrets = dict(os.environ)",
@@ -525,6 +532,11 @@ class TestImportTricks:
         findings = check(make("from os import *\nprint(getcwd())\n"))
         assert [f.severity for f in findings] == ["warn"]
 
+    def test_bound_method_self_only_warns(self) -> None:
+        """__self__ of an ordinary bound method is a warning."""
+        code = "class A:\n    def f(self):\n        return 1\nobj = A().f.__self__\n"
+        assert [f.severity for f in check(make(code))] == ["warn"]
+
     def test_user_class_subclasses_only_warns(self) -> None:
         """__subclasses__ on the author's own class is a warning, not a block."""
         findings = check(make(BENIGN["subclass-registry"]))
@@ -576,6 +588,23 @@ class TestExits:
         assert findings and all(f.severity == "warn" for f in findings)
 
 
+class TestSkips:
+    @pytest.mark.parametrize("code", [
+        "import pytest\npytest.skip('later', allow_module_level=True)",
+        "import unittest\nraise unittest.SkipTest('not today')",
+        "import pytest\npytest.importorskip('numpy_missing_module')",
+        "import pytest\npytest.exit('done', returncode=0)",
+    ])
+    def test_skipping_at_import_blocks(self, code: str) -> None:
+        """Solution code that skips at import turns the tests importing it into skips."""
+        _assert_blocks(code, "skip")
+
+    def test_skip_inside_a_test_function_warns(self) -> None:
+        """A skip inside a function (a test helper) is only a warning."""
+        code = "import pytest\ndef test_x():\n    pytest.skip('needs a GPU')\n"
+        assert [f.severity for f in check(make(code))] == ["warn"]
+
+
 class TestWrites:
     @pytest.mark.parametrize("code", WRITES)
     def test_writes_to_tests_and_configuration_block(self, code: str) -> None:
@@ -595,6 +624,15 @@ class TestWrites:
     def test_ledger_in_an_ordinary_name_passes(self) -> None:
         """A file that merely has 'ledger' in its name is not guardian's ledger."""
         assert blocking("open('general_ledger.csv', 'w')\n") == []
+
+    def test_local_link_warns(self) -> None:
+        """A link inside the working directory is only a warning."""
+        assert [f.severity for f in check(make("import os\nos.symlink('a', 'b')\n"))] == [
+            "warn"]
+
+    def test_ordinary_chmod_passes(self) -> None:
+        """Making a script executable is fine."""
+        assert blocking("import os\nos.chmod('build/run.sh', 0o755)\n") == []
 
     def test_reading_tests_passes(self) -> None:
         """Reading a test file is not writing it."""
