@@ -182,6 +182,7 @@ class TestVerifyCLI:
         assert done.returncode == 1
         assert ("knowledge/lessons/use-pathlib.json: lesson-edited: differs from the ledger's "
                 "replay (last set by entry seq ") in done.stdout
+        assert "DRIFT" in done.stdout and "the ledger itself is intact" in done.stdout
 
     def test_added_lesson_file(self, repo: Path) -> None:
         """A lesson file the ledger never promoted is reported as added."""

@@ -48,8 +48,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0 if report.ok else 1
     key = (f"MACs checked with ${config.ledger_key_env}" if report.keyed
            else f"no ledger key (${config.ledger_key_env} unset): hashes only")
-    out.write(f"{_relative(report.kb_dir)}: {report.entries} ledger entries, KB version "
-              f"{report.version}, {report.lessons} active lessons, digest "
+    entries = _count(report.entries, "ledger entry", "ledger entries")
+    out.write(f"{_relative(report.kb_dir)}: {entries}, "
+              f"KB version {report.version}, {_count(report.lessons, 'active lesson')}, digest "
               f"{report.digest[:16]}; {key}\n")
     for note in report.notes:
         out.write(f"note: {note}\n")
@@ -67,7 +68,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if report.status == "recoverable":
         out.write(f"RECOVERABLE: {count} problem{'s' if count > 1 else ''} ({kinds}) left by an "
                   f"interrupted write; run 'guardian kb repair'\n")
+    elif all(p.kind.startswith("lesson-") or p.status == "recoverable"
+             for p in report.problems):
+        out.write(f"DRIFT: {count} problem{'s' if count > 1 else ''} ({kinds}): lesson files were "
+                  f"changed outside guardian; the ledger itself is intact. Review the change "
+                  f"(git diff), then 'guardian kb repair' rebuilds the files from the ledger\n")
     else:
         out.write(f"TAMPERED: {count} problem{'s' if count > 1 else ''} ({kinds}). Do not trust "
                   f"this KB until someone has looked; restore it from a trusted copy (git)\n")
     return 1
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
