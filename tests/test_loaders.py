@@ -19,6 +19,7 @@ from guardian.errors import LessonError
 from guardian.loaders import (
     FORMAT_RULE,
     SCHEMA_RULE,
+    decode_text,
     is_candidate,
     is_memory_path,
     iter_candidates,
@@ -78,6 +79,26 @@ class TestJson:
         assert lesson.source.position("/scope/tags/1") == (9, 7)
         assert lesson.source.position("/scope/tags/7") == (7, 5)  # nearest: /scope/tags
         assert lesson.source.position("/nope") == (1, 1)
+
+    def test_positions_are_scanned_lazily(self, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+        """A clean load never scans for positions; the first position asked for scans once."""
+        import guardian.syntax
+
+        calls: list[str] = []
+        real = guardian.syntax.scan_json
+
+        def counting(text: str, **kwargs: Any) -> Any:
+            calls.append(text)
+            return real(text, **kwargs)
+
+        monkeypatch.setattr(guardian.syntax, "scan_json", counting)
+        docs = [dict(LESSON, id=f"l-{i}") for i in range(3)]
+        lessons = load_lessons(write(tmp_path, "l.json", json.dumps(docs, indent=2)))
+        assert calls == []
+        assert lessons[1].source.position("/title") == (11, 5)  # type: ignore[union-attr]
+        assert lessons[2].source.position("/title") == (17, 5)  # type: ignore[union-attr]
+        assert len(calls) == 1
 
     def test_array_of_lessons(self, tmp_path: Path) -> None:
         """Each item of a top-level array is its own lesson, located at its own lines."""
@@ -475,10 +496,11 @@ class TestFileSafety:
     def test_arbitrary_bytes_never_raise(self, data: bytes, name: str) -> None:
         """Whatever a file holds, reading it returns lessons or located errors, never raises."""
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
+            text = decode_text(data, name)
+        except LessonError as error:
+            assert error.line is not None and error.path == name
             return
-        lessons, errors = read_text(text, name)
+        _, errors = read_text(text, name)
         for error in errors:
             assert error.path == name and error.message
             assert error.line is not None or error.pointer is not None
