@@ -202,6 +202,9 @@ _BUILTIN_NAMES = frozenset({
     "globals", "locals", "vars", "breakpoint", "exit", "quit", "chr", "ord", "str", "bytes",
     "bytearray", "map", "list", "tuple", "reversed", "range", "int", "__builtins__",
 })
+#: Module names that are also common variable names: without an import they are variables.
+_AMBIGUOUS_NAMES = frozenset({"requests", "commands", "sh", "nt", "code", "mmap", "imp",
+                              "fabric", "dns", "grpc", "zmq", "scapy", "dill", "mechanize"})
 _ENVIRON_NAMES = frozenset({"os.environ", "os.environb", "posix.environ", "nt.environ"})
 _ENVIRON_OK_METHODS = frozenset({"get", "setdefault", "pop", "__contains__", "__getitem__"})
 _RISKY_ENV_KEYS = frozenset({
@@ -595,8 +598,8 @@ class _Analyzer:
                 return None
             if name in _BUILTIN_NAMES:
                 return name
-            if name in self.local:
-                return None
+            if name in self.local or name in _AMBIGUOUS_NAMES:
+                return None  # a variable (or, unimported, more likely one than a module)
             for module in self.star_roots:  # ``from os import *`` then ``system(...)``
                 if classify(f"{module}.{name}") is not None:
                     return f"{module}.{name}"

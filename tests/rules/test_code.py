@@ -76,6 +76,8 @@ BENIGN = {
     "sys-exit-in-function": "import sys\ndef die(msg):\n    print(msg, file=sys.stderr)\n"
                             "    sys.exit(2)\n",
     "local-requests": "requests = []\nfor r in range(3):\n    requests.append(r)\n",
+    "fragment-globals": "for cmd in commands:\n    code.append(cmd)\n"
+                        "requests.extend(code)\n",
     "param-named-code": "def run(code):\n    return code.strip().upper()\n",
     "pytest-test": "import pytest\n@pytest.mark.parametrize('x', [1, 2])\ndef test_x(x):\n"
                    "    with pytest.raises(ZeroDivisionError):\n        1 / 0\n"
