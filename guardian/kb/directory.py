@@ -236,9 +236,13 @@ class DirectoryKnowledgeBase(KnowledgeBase):
         return data
 
     def _materialise(self, replay: Replay, ids: Iterable[str]) -> list[str]:
-        """Make the files of ``ids`` equal the replay; returns what changed."""
+        """Make the files of ``ids`` equal the replay; returns what changed.
+
+        One directory fsync covers all the renames: until the head records them as
+        materialised, a rename lost in a crash is just a lagging view, which the next write
+        redoes.
+        """
         changed = []
-        removed = False
         for lesson_id in sorted(ids):
             if not ID_PATTERN.match(lesson_id):
                 continue  # never build a path from an id that is not a slug
@@ -250,16 +254,15 @@ class DirectoryKnowledgeBase(KnowledgeBase):
                 if current != wanted:
                     if isinstance(current, str):
                         self._remove_odd(path, current)
-                    atomic_write(path, wanted)
+                    atomic_write(path, wanted, sync_dir=False)
                     changed.append(f"wrote {path}")
             elif current is not None:
                 if isinstance(current, str):
                     self._remove_odd(path, current)
                 else:
                     path.unlink()
-                removed = True
                 changed.append(f"removed {path}")
-        if removed:
+        if changed:
             fsync_dir(self.lessons_dir)
         return changed
 

@@ -42,11 +42,12 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o644, sync_dir: bool = True) -> None:
     """Replace ``path`` with ``data``: temp file, fsync, rename over, fsync the directory.
 
     A crash at any point leaves either the old bytes or the new ones, never a mix; at worst a
-    hidden ``.<name>.<random>.tmp`` file stays behind.
+    hidden ``.<name>.<random>.tmp`` file stays behind. ``sync_dir=False`` leaves the directory
+    fsync to the caller, who batches several renames under one.
     """
     tmp = temp_name(path)
     try:
@@ -65,7 +66,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o644) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise KBError(f"{path}: write failed: {exc.strerror}; nothing was replaced") from None
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)
 
 
 def append_durably(path: Path, data: bytes) -> None:
