@@ -223,6 +223,18 @@ class TestExport:
         assert "#### pin linters" in twice and "#### use pathlib" not in twice  # version 1
         assert twice.count("<!-- guardian:begin -->") == 1
 
+    def test_reimporting_an_exported_file_skips_guardians_section(self, repo: Path) -> None:
+        """After export --update, importing AGENTS.md again adds nothing from the section."""
+        assert cli("kb", "export", "--format", "agents-md", "--update", "AGENTS.md",
+                   cwd=repo).returncode == 0
+        before = (repo / "knowledge" / "ledger.jsonl").read_bytes()
+        done = cli("kb", "import", "AGENTS.md", "--format", "json", cwd=repo)
+        assert done.returncode == 0, done.stdout + done.stderr
+        summary = as_json(done)["summary"]
+        assert (summary["imported"], summary["unchanged"]) == (0, 2)
+        assert summary["skipped"] > 0
+        assert (repo / "knowledge" / "ledger.jsonl").read_bytes() == before
+
     def test_out_writes_the_file(self, repo: Path) -> None:
         """--out writes exactly what stdout would show."""
         assert cli("kb", "export", "--format", "json", "--out", "kb.json",

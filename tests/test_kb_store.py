@@ -16,7 +16,14 @@ from guardian.kb import directory as directory_module
 from guardian.kb.canonical import lesson_file_bytes
 from guardian.kb.change import Change
 from guardian.kb.directory import DirectoryKnowledgeBase
-from guardian.kb.export import BEGIN, END, render, render_section, update_section
+from guardian.kb.export import (
+    BEGIN,
+    END,
+    managed_lines,
+    render,
+    render_section,
+    update_section,
+)
 from guardian.kb.importer import import_lessons
 from guardian.kb.ledger import LedgerKey
 from guardian.kb.store import KnowledgeBase, MemoryKnowledgeBase, ReadOnlyKnowledgeBase
@@ -451,6 +458,12 @@ class TestExport:
         text = f"# Mine\r\nintro\n{BEGIN}\nold\n{END}\n## After\ntail"
         updated = update_section(text, f"{BEGIN}\nnew\n{END}\n", path="AGENTS.md")
         assert updated == f"# Mine\r\nintro\n{BEGIN}\nnew\n{END}\n## After\ntail"
+
+    def test_managed_lines_span_each_marked_section(self) -> None:
+        """The marked sections' line ranges are found, markers included."""
+        text = f"a\n{BEGIN}\nb\n{END}\nc\n  {BEGIN}\n{END}\n"
+        assert managed_lines(text) == [(2, 4), (6, 7)]
+        assert managed_lines("no markers\n") == []
 
     @pytest.mark.parametrize("text", [f"{BEGIN}\n", f"{END}\n{BEGIN}\n",
                                       f"{BEGIN}\n{END}\n{BEGIN}\n{END}\n"])

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from guardian.config import Config
+    from guardian.errors import LessonError
     from guardian.kb.directory import DirectoryKnowledgeBase
     from guardian.kb.ledger import Entry
+    from guardian.records import Lesson
 
 _FORMAT_HELP = "output format (default: text)"
 
@@ -287,29 +289,50 @@ def _import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     config = _config(args)
     policy = Policy.from_config(config)
-    lessons, errors = [], []
+    lessons: list[Lesson] = []
+    skipped: list[Lesson] = []
+    errors: list[LessonError] = []
     for raw in args.paths:
         path = Path(raw)
         files = list(iter_candidates(path)) if path.is_dir() else [path]
         for file in files:
             found, problems = read_path(file, max_bytes=config.max_file_bytes)
-            lessons.extend(found)
+            ranges = _managed(file) if found else []
+            for lesson in found:
+                line = lesson.source.line if lesson.source else 0
+                inside = any(a <= line <= b for a, b in ranges)
+                (skipped if inside else lessons).append(lesson)
             errors.extend(problems)
     kb = _open(config)
     if not kb.exists():
         kb.initialise()  # import bootstraps a KB; an existing ledger is never rewritten
-    report = import_lessons(kb, lessons, policy, errors=errors, root=config.root)
+    report = import_lessons(kb, lessons, policy, errors=errors, root=config.root,
+                            skipped=skipped)
     if args.format == "json":
         _json(out, report.to_dict())
     else:
         for outcome in report.outcomes:
             label = outcome.lesson_id or ""
             out.write(f"{outcome.status:<10}  {label:<24}  {outcome.path}: {outcome.message}\n")
+        skipped_note = (f", skipped {report.count('skipped')}" if report.count("skipped")
+                        else "")
         out.write(
-            f"imported {report.count('imported')}, unchanged {report.count('unchanged')}, "
-            f"refused {report.count('refused')}, unreadable {report.count('unreadable')}; "
-            f"KB version {report.kb_version}\n")
+            f"imported {report.count('imported')}, unchanged {report.count('unchanged')}"
+            f"{skipped_note}, refused {report.count('refused')}, unreadable "
+            f"{report.count('unreadable')}; KB version {report.kb_version}\n")
     return 0 if report.ok else 1
+
+
+def _managed(path: Path) -> list[tuple[int, int]]:
+    """Line ranges of guardian's own exported section in a Markdown memory file."""
+    from guardian.kb.export import managed_lines
+
+    if path.suffix.lower() not in (".md", ".mdc", ".markdown"):
+        return []
+    try:
+        return managed_lines(path.read_text("utf-8", errors="replace"))
+    except OSError:
+        return []
 
 
 def _repair(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -115,3 +115,20 @@ def update_section(existing: str, section: str, *, path: str) -> str:
                          f"by hand, then run the export again")
     before, after = lines[: begins[0]], lines[ends[0] + 1:]
     return "".join(before) + section + "".join(after)
+
+
+def managed_lines(text: str) -> list[tuple[int, int]]:
+    """The 1-based, inclusive line ranges of guardian's marked sections in ``text``.
+
+    ``kb import`` skips lessons read from there: they are guardian's own export, and
+    importing them again would duplicate every lesson under new ids.
+    """
+    ranges = []
+    start = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == BEGIN and start is None:
+            start = number
+        elif line.strip() == END and start is not None:
+            ranges.append((start, number))
+            start = None
+    return ranges

@@ -16,7 +16,7 @@ from guardian.kb.store import KnowledgeBase
 from guardian.policy.base import CheckContext
 from guardian.records import Finding, Lesson
 
-Status = Literal["imported", "unchanged", "refused", "unreadable"]
+Status = Literal["imported", "unchanged", "refused", "unreadable", "skipped"]
 
 
 class PolicyLike(Protocol):
@@ -55,7 +55,7 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         """True when nothing was refused or unreadable."""
-        return all(o.status in ("imported", "unchanged") for o in self.outcomes)
+        return all(o.status in ("imported", "unchanged", "skipped") for o in self.outcomes)
 
     def count(self, status: Status) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -63,7 +63,7 @@ class ImportReport:
     def to_dict(self) -> dict[str, Any]:
         return {"outcomes": [o.to_dict() for o in self.outcomes],
                 "summary": {s: self.count(s) for s in
-                            ("imported", "unchanged", "refused", "unreadable")},
+                            ("imported", "unchanged", "skipped", "refused", "unreadable")},
                 "kb_version": self.kb_version, "kb_digest": self.kb_digest}
 
 
@@ -80,14 +80,15 @@ def where(lesson: Lesson, root: Path | None) -> str:
 
 def import_lessons(kb: KnowledgeBase, lessons: Sequence[Lesson], policy: PolicyLike, *,
                    errors: Sequence[LessonError] = (), root: Path | None = None,
-                   attempts: int = 5) -> ImportReport:
+                   skipped: Sequence[Lesson] = (), attempts: int = 5) -> ImportReport:
     """Check ``lessons`` against ``policy`` and the active KB, then ledger each one.
 
     Clean lessons are ledgered as ``import`` and become active; blocked ones as ``reject``
     (id, digest and findings only) and stay out; lessons identical to an active one are left
     alone. All entries are written under one lock with a compare-and-swap on the version read
     for the check, retried when another writer got in between. ``errors`` (files that did not
-    parse) are reported as unreadable.
+    parse) are reported as unreadable, ``skipped`` lessons (read from guardian's own exported
+    section of a memory file) as skipped.
     """
     for _attempt in range(attempts):
         state = kb.state()
@@ -99,8 +100,9 @@ def import_lessons(kb: KnowledgeBase, lessons: Sequence[Lesson], policy: PolicyL
             continue
         after = kb.state()
         return ImportReport(_with_seqs(decided, entries) + tuple(
-            _unreadable(e) for e in errors),
-            after.version, after.digest)
+            ImportOutcome("skipped", where(x, root), x.id, "inside guardian's exported section "
+                          "(guardian:begin/end): already managed by guardian") for x in skipped)
+            + tuple(_unreadable(e) for e in errors), after.version, after.digest)
     raise KBError(f"{kb.location}: the KB kept changing under this import ({attempts} tries); "
                   f"run it again when the other writers are done")
 
