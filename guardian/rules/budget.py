@@ -124,7 +124,10 @@ _WORD = re.compile(r"\w+")
 
 
 def _norm(text: str | None) -> str:
-    return normalize(text).casefold() if text else ""
+    """Case-folded NFKC text without invisible characters (ASCII takes the fast path)."""
+    if not text:
+        return ""
+    return text.lower() if text.isascii() else normalize(text).casefold()
 
 
 def shingles(text: str, size: int = 3) -> frozenset[int]:
@@ -181,6 +184,7 @@ class _DupIndex:
     common: dict[int, int] = field(default_factory=dict)
     common_keys: frozenset[int] = frozenset()
     by_object: dict[int, int] = field(default_factory=dict)
+    indexed: bool = False
 
     def prefix_of(self, tokens: frozenset[int]) -> list[int]:
         """The first ``|x| - ceil(t·|x|) + 1`` tokens of ``tokens`` in the global order."""
@@ -195,11 +199,20 @@ class _DupIndex:
 
 
 def _features(lesson: Lesson, size: int) -> tuple[str, frozenset[int]]:
+    """The exact-duplicate key (normalised, whitespace collapsed) and the shingle set."""
     title, body, code = _norm(lesson.title), _norm(lesson.body), _norm(lesson.code)
-    return "\x00".join((title, body, code)), shingles(f"{title}\n{body}\n{code}", size)
+    exact = "\x00".join((" ".join(title.split()), " ".join(body.split()),
+                         " ".join(code.split())))
+    return exact, shingles(f"{title}\n{body}\n{code}", size)
 
 
-def _build_index(ctx: CheckContext, threshold: float, size: int) -> _DupIndex:
+#: Below this many (checked lesson, indexed lesson) pairs, comparing every pair is cheaper
+#: than building the prefix index (e.g. one lesson checked against a 1,000-lesson KB).
+_BRUTE_FORCE_PAIRS = 20_000
+
+
+def _build_index(ctx: CheckContext, threshold: float, size: int,
+                 brute_force_pairs: int = _BRUTE_FORCE_PAIRS) -> _DupIndex:
     index = _DupIndex(threshold, size)
     sources = [("kb", -1, lesson) for lesson in ctx.kb]
     sources += [("batch", i, lesson) for i, lesson in enumerate(ctx.batch)]
@@ -211,6 +224,9 @@ def _build_index(ctx: CheckContext, threshold: float, size: int) -> _DupIndex:
         index.exact.setdefault(exact, []).append(n)
         if origin == "batch":
             index.by_object[id(lesson)] = n
+    if len(ctx.batch) * len(index.entries) <= brute_force_pairs:
+        return index  # no prefix index: every entry is a candidate
+    index.indexed = True
     counts: Counter[int] = Counter()
     for entry in index.entries:
         counts.update(entry.shingles)
@@ -234,6 +250,8 @@ class DuplicateRule(BaseRule):
 
     name: ClassVar[str] = "duplicates"
     defaults: ClassVar[dict[str, Any]] = {"near_threshold": 0.8, "shingle_size": 3}
+    #: below this many pairs every pair is compared; above it the prefix index is built
+    brute_force_pairs: int = _BRUTE_FORCE_PAIRS
 
     def configure(self) -> None:
         threshold = self.options["near_threshold"]
@@ -249,7 +267,7 @@ class DuplicateRule(BaseRule):
         cached = ctx.memo.get(self.id)
         if isinstance(cached, _DupIndex):
             return cached
-        built = _build_index(ctx, self.threshold, self.size)
+        built = _build_index(ctx, self.threshold, self.size, self.brute_force_pairs)
         ctx.memo[self.id] = built
         return built
 
@@ -263,7 +281,8 @@ class DuplicateRule(BaseRule):
             before = entries[own].position  # only earlier lessons of the batch are compared
         else:
             exact, tokens = _features(lesson, self.size)
-            prefix, before = index.prefix_of(tokens), len(entries)
+            prefix = index.prefix_of(tokens) if index.indexed else []
+            before = len(entries)
         skip = {lesson.id, *lesson.supersedes}
 
         def comparable(entry: _Entry) -> bool:
@@ -281,20 +300,27 @@ class DuplicateRule(BaseRule):
                 f"drift apart. Fix: drop this lesson, or to replace {twins[0].lesson_id!r} give "
                 f"this one `supersedes: [{twins[0].lesson_id}]`.")
             return
-        candidates: set[int] = set()
-        postings = index.prefix
-        for token in prefix:
-            found = postings.get(token)
-            if found is not None:
-                candidates.update(found)
-        candidates.discard(-1 if own is None else own)
+        candidates: set[int] | range
+        if not tokens:
+            candidates = range(0)  # a lesson without words is nobody's near-duplicate
+        elif index.indexed:
+            candidates = set()
+            postings = index.prefix
+            for token in prefix:
+                found = postings.get(token)
+                if found is not None:
+                    candidates.update(found)
+            candidates.discard(-1 if own is None else own)
+        else:
+            candidates = range(len(entries))
         n_tokens = len(tokens)
         low, high = self.threshold * n_tokens, n_tokens / self.threshold
         best: tuple[float, _Entry] | None = None
         for n in candidates:
             entry = entries[n]
             other = len(entry.shingles)
-            if other < low or other > high or not comparable(entry) or entry.exact == exact:
+            if other < low or other > high or n == own or not comparable(entry) or \
+                    entry.exact == exact:
                 continue
             similarity = jaccard(tokens, entry.shingles)
             if similarity >= self.threshold and (best is None or similarity > best[0] or (

@@ -226,15 +226,18 @@ class TestDuplicates:
         with pytest.raises(ValueError, match="near_threshold"):
             dup_rule(near_threshold=1.5)
 
+    @pytest.mark.parametrize("pairs_limit", [0, 10**9], ids=["prefix-index", "all-pairs"])
     @given(st.lists(st.lists(st.sampled_from(WORDS[:6]), min_size=0, max_size=14),
                     min_size=2, max_size=12),
            st.sampled_from([0.5, 0.8, 1.0]))
-    def test_index_finds_exactly_what_brute_force_finds(self, texts: list[list[str]],
-                                                        threshold: float) -> None:
-        """The prefix-filtered index reports the same best near-duplicate as comparing all pairs."""
+    def test_index_finds_exactly_what_brute_force_finds(
+            self, pairs_limit: int, texts: list[list[str]], threshold: float) -> None:
+        """Both search modes report the same best near-duplicate as comparing all pairs."""
+
         lessons = [make(f"l{i}", title="t", body=" ".join(words) or "-")
                    for i, words in enumerate(texts)]
         rule = dup_rule(near_threshold=threshold)
+        rule.brute_force_pairs = pairs_limit
         ctx = CheckContext(kb=lessons[: len(lessons) // 2], batch=lessons[len(lessons) // 2:])
         sets = {le.id: shingles(f"t\n{le.body.casefold()}\n") for le in lessons}
         keys = {le.id: ("t", " ".join(le.body.split()).casefold()) for le in lessons}
