@@ -16,7 +16,8 @@ INFO_URI = "https://github.com/guardian-gate/guardian"
 
 #: One-line help for each built-in rule id, shown in SARIF rule metadata.
 RULE_HELP = {
-    "lesson-format": "The lesson file must parse and satisfy guardian's lesson schema.",
+    "lesson-format": "The lesson file must be readable and parse (JSON, YAML, Markdown).",
+    "lesson-schema": "The lesson must satisfy guardian's lesson schema (Draft 2020-12).",
     "hidden-unicode": "Hidden Unicode (tag characters, bidi controls, invisible characters, "
                       "mixed-script confusables) can smuggle instructions a reviewer cannot see.",
     "injection": "Instruction override, role hijack and prompt injection in lesson text.",

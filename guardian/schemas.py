@@ -14,9 +14,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+_SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 _ANNOTATIONS = frozenset(
     {"$schema", "$id", "title", "description", "$comment", "default", "examples"})
 _SUPPORTED = _ANNOTATIONS | {
@@ -233,7 +234,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """A shipped schema by file stem: ``lesson`` or ``policy-pack``."""
-    text = resources.files("guardian.schema").joinpath(f"{name}.schema.json").read_text("utf-8")
+    text = (_SCHEMA_DIR / f"{name}.schema.json").read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data
 

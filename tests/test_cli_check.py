@@ -101,7 +101,7 @@ class TestExitCodes:
 
     def test_strict_turns_warnings_into_blocks(self, repo: Path) -> None:
         """--strict makes a warning-only lesson block."""
-        doc = dict(CLEAN, id="long", body="Use pathlib for paths. " * 400)
+        doc = dict(CLEAN, id="long", body="Use pathlib for paths. " * 150)
         (repo / "lessons" / "long.json").write_text(json.dumps(doc))
         code, out, _ = run_cli("check", "lessons/long.json", cwd=repo)
         assert code == 0 and "size-budget warning:" in out

@@ -103,8 +103,9 @@ class TestPreCommitHook:
         repo, env = user_repo
         result = commit(repo, env, "prefer-pathlib", CLEAN)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert "guardian check" in result.stdout
-        assert "Passed" in result.stdout
+        output = result.stdout + result.stderr
+        assert "guardian check" in output
+        assert "Passed" in output
         log = subprocess.run(["git", "log", "--oneline"], cwd=repo, text=True,
                              capture_output=True, check=True).stdout
         assert "add prefer-pathlib" in log
