@@ -32,6 +32,7 @@ RULE_HELP = {
     "duplicates": "Duplicates and near-duplicates of active lessons.",
     "id-collision": "A lesson id that replaces an active lesson without saying so.",
     "evidence-required": "Agent-authored lessons must name the failures they fix.",
+    "unknown-field": "Fields guardian does not interpret (often a typo); x- fields are fine.",
 }
 
 

@@ -252,7 +252,7 @@ def most_relevant(errors: list[LessonError]) -> LessonError:
 
 # --- building lessons ----------------------------------------------------------------------
 
-_SLUG_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
+_SLUG_PATTERN = r"^[a-z0-9][a-z0-9._-]*(?!\n)$"
 _MUST_BE_TEXT = ("must be of type", "must be one of", "does not match")
 
 
@@ -321,10 +321,10 @@ def schema_message(error: SchemaError, doc: Any, *, yaml_like: bool = False) -> 
         message = f"must be of type {expected}; got {_describe(value)}"
     if " does not match " in message:
         pattern = message.rsplit(" does not match ", 1)[1].strip("'")
-        text = f"{subject} must match {pattern}; got {value!r}"
         if pattern == _SLUG_PATTERN:
-            text += " (a lowercase slug such as 'prefer-pathlib')"
-        return text
+            return (f"{subject} must be a lowercase slug (letters a-z, digits, '.', '_', '-', "
+                    f"starting with a letter or digit) such as 'prefer-pathlib'; got {value!r}")
+        return f"{subject} must match {pattern}; got {value!r}"
     text = f"{subject} {message}"
     if yaml_like and message.startswith(_MUST_BE_TEXT) and not isinstance(value, str):
         text += _yaml_hint(value)

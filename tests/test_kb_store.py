@@ -294,6 +294,18 @@ class TestCrashRecovery:
         assert kb.repair().after.ok
         assert [x.id for x in kb.lessons()] == ["a", "b"]
 
+    def test_crash_in_the_first_write_of_a_new_kb_is_recoverable(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A KB bootstrapped by its first write has a head before the append, so a crash
+        right after the append is not mistaken for a missing checkpoint."""
+        store = DirectoryKnowledgeBase(tmp_path / "knowledge")
+        self._crash_on(monkeypatch, "atomic_write", 3)  # .gitignore, head, then the next head
+        with pytest.raises(Crash):
+            store.apply(Change.imported(lesson("a")))
+        monkeypatch.undo()
+        assert [p.kind for p in store.verify().problems] == ["head-lags", "view-lags"]
+        assert store.repair().after.ok
+
     def test_repair_restores_edited_and_deleted_lesson_files(
             self, kb: DirectoryKnowledgeBase) -> None:
         """Repair rebuilds the view from the ledger: edits undone, extras removed."""

@@ -202,8 +202,9 @@ class DirectoryKnowledgeBase(KnowledgeBase):
             count = len(loaded.entries)
             total = count + len(new)
             self._cache = None  # from here on the files change
-            if len(new) > 1 or (isinstance(head, Head) and head.entries != count):
-                # announce the batch, so a crash inside it reads as a crash, not an insertion
+            if len(new) > 1 or not isinstance(head, Head) or head.entries != count:
+                # announce the batch (and give a new ledger its head first), so that a crash
+                # inside the append reads as a crash, not as an insertion
                 old = loaded.replay
                 self._write_head(Head(count, loaded.entries[-1].hash if count else ZERO_HASH,
                                       loaded.materialised, old.version, old.digest,

@@ -31,6 +31,7 @@ BUILTIN_RULES: dict[str, str] = {
     "duplicates": "guardian.rules.budget:DuplicateRule",
     "id-collision": "guardian.rules.budget:IdCollisionRule",
     "evidence-required": "guardian.rules.budget:EvidenceRule",
+    "unknown-field": "guardian.rules.fields:UnknownFieldRule",
 }
 
 
