@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
@@ -160,6 +161,7 @@ class _Entry:
     path: str
     exact: str
     shingles: frozenset[int]
+    memory_file: str | None = None  # set for sections of an agent memory file
     prefix: list[int] = field(default_factory=list)
 
 
@@ -211,6 +213,14 @@ def _features(lesson: Lesson, size: int) -> tuple[str, frozenset[int]]:
 _BRUTE_FORCE_PAIRS = 20_000
 
 
+def _memory_file(lesson: Lesson) -> str | None:
+    """The file name a memory-file section (or a lesson imported from one) came from."""
+    if lesson.source is not None and lesson.source.format == "memory":
+        return PurePath(lesson.source.path).name
+    origin = lesson.provenance.get("file")
+    return PurePath(origin).name if isinstance(origin, str) and origin else None
+
+
 def _build_index(ctx: CheckContext, threshold: float, size: int,
                  brute_force_pairs: int = _BRUTE_FORCE_PAIRS) -> _DupIndex:
     index = _DupIndex(threshold, size)
@@ -220,7 +230,7 @@ def _build_index(ctx: CheckContext, threshold: float, size: int,
         exact, tokens = _features(lesson, size)
         n = len(index.entries)
         index.entries.append(_Entry(lesson.id, origin, position, lesson.display_path, exact,
-                                    tokens))
+                                    tokens, _memory_file(lesson)))
         index.exact.setdefault(exact, []).append(n)
         if origin == "batch":
             index.by_object[id(lesson)] = n
@@ -284,10 +294,17 @@ class DuplicateRule(BaseRule):
             prefix = index.prefix_of(tokens) if index.indexed else []
             before = len(entries)
         skip = {lesson.id, *lesson.supersedes}
+        # Sections of a memory file have ids derived from their line, which move whenever
+        # the file is edited: never compare them with the KB's copy of the same file, and
+        # let repetition inside memory files warn rather than block.
+        memory = _memory_file(lesson) if lesson.source is not None and \
+            lesson.source.format == "memory" else None
 
         def comparable(entry: _Entry) -> bool:
-            return entry.lesson_id not in skip and (entry.origin == "kb" or
-                                                    entry.position < before)
+            if entry.lesson_id in skip or (memory is not None and entry.origin == "kb"
+                                           and entry.memory_file == memory):
+                return False
+            return entry.origin == "kb" or entry.position < before
 
         twins = [entries[n] for n in index.exact.get(exact, ())
                  if n != own and comparable(entries[n])]
@@ -298,7 +315,8 @@ class DuplicateRule(BaseRule):
                 "", f"exact duplicate of {others}{more} (same title, body and code after "
                 "normalisation): a second copy costs tokens in every prompt and lets the two "
                 f"drift apart. Fix: drop this lesson, or to replace {twins[0].lesson_id!r} give "
-                f"this one `supersedes: [{twins[0].lesson_id}]`.")
+                f"this one `supersedes: [{twins[0].lesson_id}]`.",
+                severity="warn" if memory is not None else None)
             return
         candidates: set[int] | range
         if not tokens:
@@ -377,6 +395,8 @@ class IdCollisionRule(BaseRule):
         """Self-supersession, reuse of an active id, and two lessons of a run sharing an id."""
         index = self._index(ctx)
         lid = lesson.id
+        if lesson.source is not None and lesson.source.format == "memory":
+            return  # ids of memory-file sections are derived from file and line, not chosen
         if lid in lesson.supersedes:
             at = lesson.supersedes.index(lid)
             yield self.finding(

@@ -35,6 +35,12 @@ def make(lesson_id: str = "use-pathlib", body: str = "Prefer pathlib for file pa
     return Lesson(lesson_id, kind, title, body, data, source)  # type: ignore[arg-type]
 
 
+def memory_lesson(lesson_id: str, body: str, line: int, path: str = "AGENTS.md") -> Lesson:
+    data = {"id": lesson_id, "kind": "guidance", "title": "Testing", "body": body,
+            "provenance": {"file": path, "line": line}}
+    return Lesson(lesson_id, "guidance", "Testing", body, data, Source(path, "memory", line))
+
+
 def run(rule: Any, lesson: Lesson, kb: list[Lesson] | None = None,
         batch: list[Lesson] | None = None, ctx: CheckContext | None = None) -> list[Finding]:
     ctx = ctx or CheckContext(kb=kb or [], batch=batch if batch is not None else [lesson])
@@ -214,6 +220,20 @@ class TestDuplicates:
         ctx = CheckContext(kb=[a], batch=[b])
         assert run(dup_rule(), b, ctx=ctx) == []
 
+    def test_repeated_memory_sections_only_warn(self) -> None:
+        """Two identical sections of a memory file are a warning, not a block."""
+        first = memory_lesson("agents-md-l3", "Run the tests before committing.", 3)
+        second = memory_lesson("agents-md-l9", "Run the tests before committing.", 9)
+        ctx = CheckContext(kb=[], batch=[first, second])
+        assert severities(run(dup_rule(), second, ctx=ctx)) == ["warn"]
+
+    def test_memory_section_not_compared_with_its_own_import(self) -> None:
+        """An edited memory file whose sections moved is not a duplicate of its KB copy."""
+        imported = make("agents-md-l3", title="Testing", body="Run the tests before committing.",
+                        provenance={"source": "import", "file": "AGENTS.md", "line": 3})
+        moved = memory_lesson("agents-md-l5", "Run the tests before committing.", 5)
+        assert run(dup_rule(), moved, kb=[imported]) == []
+
     def test_threshold_option(self) -> None:
         """near_threshold controls what counts as a near-duplicate, and is validated."""
         rng = random.Random(3)
@@ -316,6 +336,15 @@ class TestIdCollision:
         lesson = make("new", supersedes=["ghost"])
         assert severities(run(id_rule(), lesson, kb=[make("other")])) == ["warn"]
         assert run(id_rule(), lesson) == []
+
+    def test_memory_sections_have_derived_ids(self) -> None:
+        """Sections of memory files are not judged on ids they did not choose."""
+        section = memory_lesson("agents-md-l3", "Prefer small commits.", 3)
+        other_file = memory_lesson("agents-md-l3", "Document public functions.", 3,
+                                   path="docs/AGENTS.md")
+        ctx = CheckContext(kb=[make("agents-md-l3")], batch=[section, other_file])
+        assert run(id_rule(), section, ctx=ctx) == []
+        assert run(id_rule(), other_file, ctx=ctx) == []
 
     def test_supersede_with_new_id_passes(self) -> None:
         """The documented way to update a lesson passes."""
