@@ -19,13 +19,20 @@ import re
 import unicodedata
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
 from guardian.records import Severity
 from guardian.schemas import escape_pointer_token
+
+
+@cache
+def regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled once, on first use, so that importing a module stays cheap."""
+    return re.compile(pattern)
+
 
 # Characters with no visible glyph that are not ordinary whitespace, as inclusive ranges:
 # every format character (Cf) of Unicode 14, plus fillers, joiners and selectors that are
@@ -137,7 +144,7 @@ def skeleton(text: str) -> str:
 
 
 _SQUASH = str.maketrans("", "", "".join(
-    chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) != "|"))
+    chr(c) for c in range(128) if not chr(c).isalnum() and chr(c) not in "|\x1e"))
 
 
 def squash(text: str) -> str:
@@ -147,12 +154,32 @@ def squash(text: str) -> str:
     ("i.g.n.o.r.e", "ig nore", "ignore\u200bprevious" once invisibles are gone); keyword
     checks on this view catch what word-by-word patterns miss, while "|" (from ". ", "! ",
     "? ", "; " and newlines) keeps a match inside one sentence. Meant for ``skeleton`` text.
+    The record separator "\x1e" is kept, so many texts can be squashed in one call.
     """
-    for end in (". ", "! ", "? ", "; ", "\n", "|"):
+    for end in (". ", "! ", "? ", "; ", "\n"):
         if end in text:
-            text = text.replace(end, "\x00")
-    text = text.translate(_SQUASH).replace("\x00", "|")
-    return text if text.isascii() else "".join(c for c in text if c.isalnum() or c == "|")
+            text = text.replace(end, "|")
+    text = text.translate(_SQUASH)
+    return text if text.isascii() else "".join(c for c in text if c.isalnum() or c in "|\x1e")
+
+
+def squash_all(texts: Sequence[str]) -> list[str]:
+    """``squash`` of each text, computed in one pass."""
+    return squash("\x1e".join(texts)).split("\x1e") if texts else []
+
+
+#: Object keys and enum values that the lesson schema fixes: text that no author chose.
+SCHEMA_KEYS = frozenset({
+    "$schema", "id", "kind", "title", "body", "code", "scope", "tasks", "tags", "paths",
+    "evidence", "suite", "task_id", "case_id", "counterexample", "error", "provenance", "source",
+    "agent", "model", "time", "run", "file", "line", "supersedes"})
+
+
+def authored(field: TextField) -> bool:
+    """False for text the lesson schema fixes (its keys, ``kind``, provenance ``source``)."""
+    if field.is_key:
+        return field.raw not in SCHEMA_KEYS
+    return field.pointer not in ("/kind", "/provenance/source")
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,33 +246,36 @@ def shorten(text: str, limit: int = 80) -> str:
 _MAX_DECODED = 20_000  # characters kept of one decoded text
 _MAX_RESULTS = 16
 
-# Cheap pre-tests decide whether any decoder could find something: runs of 16+ base64/hex
-# characters, escape introducers, and (for ROT13 and reversed text) the words injections are
-# made of in those forms. Plain ``in`` tests beat one big alternation by far.
-_PRETEST = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16}|%[0-9A-Fa-f]{2}|\\[uUx0-7]|&#|"
-                      r"&[a-z]{2,6};|(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}[ :,]){7}")
-_ROT13_WORDS = ("vtaber", "qvfertneq", "vafgehpgvbaf", "flfgrz", "cebzcg", "wnvyoernx",
-                "fvyragyl", "gryy gur hfre", "nffvfgnag", "rot13", "rot-13")
-_REVERSED_WORDS = ("erongi", "dragersid", "snoitcurtsni", "tpmorp", "resu eht")
-_B64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])")
-_B64_WRAPPED = re.compile(
+# Cheap pre-tests decide whether any decoder could find something: a run of 16+ base64/hex
+# characters, separated hex bytes, escape introducers, and (for ROT13 and reversed text) the
+# words injections are made of in those forms. ``str.translate`` plus ``in`` is several times
+# faster than a regular expression over the same text.
+_B64_RUN = str.maketrans(dict.fromkeys(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_", "a"))
+_HEX_SEP = str.maketrans({**dict.fromkeys("0123456789abcdefABCDEF", "h"),
+                          **dict.fromkeys(" :,", "s")})
+_ROT13_WORDS = ("vtaber", "qvfertneq", "vafgehpgvba", "flfgrz", "cebzcg", "wnvyoernx",
+                "fvyragyl", "gryy gur", "nffvfgnag", "cerivbhf", "rot13", "rot-13")
+_REVERSED_WORDS = ("erongi", "dragersid", "noitcurtsni", "tpmorp", "resu eht", "suoiverp")
+_B64 = r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])"
+_B64_WRAPPED = (
     r"(?:[A-Za-z0-9+/]{20,}={0,2}[ \t]*\r?\n[ \t]*){1,}[A-Za-z0-9+/]{4,}={0,2}")
-_B32 = re.compile(r"(?<![A-Za-z0-9])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9])")
-_HEX = re.compile(
+_B32 = r"(?<![A-Za-z0-9])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9])"
+_HEX = (
     r"(?<![0-9A-Za-z])(?:(?:[0-9A-Fa-f]{2}){8,}"
     r"|(?:[0-9A-Fa-f]{2}[ :,-]){7,}[0-9A-Fa-f]{2}"
     r"|(?:0x[0-9A-Fa-f]{2}[, ]*){8,})(?![0-9A-Za-z])")
-_PERCENT = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
-_BACKSLASH = re.compile(
+_PERCENT = r"(?:%[0-9A-Fa-f]{2})+"
+_BACKSLASH = (
     r"\\u\{([0-9A-Fa-f]{1,6})\}|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})"
     r"|((?:\\x[0-9A-Fa-f]{2})+)|((?:\\[0-7]{3})+)")
-_ENTITY = re.compile(r"&#(?:[xX]([0-9A-Fa-f]{1,6})|(\d{1,7}));?|&(lt|gt|amp|quot|apos|nbsp);")
+_ENTITY = r"&#(?:[xX]([0-9A-Fa-f]{1,6})|(\d{1,7}));?|&(lt|gt|amp|quot|apos|nbsp);"
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'", "nbsp": " "}
 _ROT13 = str.maketrans(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm")
-_TAGS = re.compile(r"[\U000e0000-\U000e007f]+")
-_VS_RUN = re.compile(r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}")
+_TAGS = r"[\U000e0000-\U000e007f]+"
+_VS_RUN = r"[\ufe00-\ufe0f\U000e0100-\U000e01ef]{2,}"
 
 
 def _as_text(data: bytes) -> str | None:
@@ -321,7 +351,7 @@ def _unescape_backslashes(text: str) -> str:
                 "utf-8", "replace")
         cp = int(brace or u4 or u8, 16)
         return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else m.group()
-    return _BACKSLASH.sub(one, text)
+    return regex(_BACKSLASH).sub(one, text)
 
 
 def _unescape_entities(text: str) -> str:
@@ -331,11 +361,11 @@ def _unescape_entities(text: str) -> str:
             return _NAMED[name]
         cp = int(hexa, 16) if hexa else int(dec)
         return chr(cp) if cp < 0x110000 and not 0xD800 <= cp < 0xE000 else m.group()
-    return _ENTITY.sub(one, text)
+    return regex(_ENTITY).sub(one, text)
 
 
 def _unpercent(text: str) -> str:
-    return _PERCENT.sub(lambda m: _bytes_run(m.group().split("%")[1:]), text)
+    return regex(_PERCENT).sub(lambda m: _bytes_run(m.group().split("%")[1:]), text)
 
 
 def decode_tags(text: str) -> str:
@@ -353,11 +383,15 @@ def decode_variation_selectors(run: str) -> bytes:
 
 
 def _worth_decoding(text: str) -> bool:
+    if len(text) < 12:
+        return False  # too short to hide an instruction in any of the encodings
     if not text.isascii() and any(
             "\U000e0000" <= c <= "\U000e007f" or "\ufe00" <= c <= "\ufe0f"
             or "\U000e0100" <= c <= "\U000e01ef" for c in set(text)):
         return True
-    if _PRETEST.search(text):
+    if "%" in text or "\\" in text or "&" in text:
+        return True
+    if "a" * 16 in text.translate(_B64_RUN) or "hhs" * 7 + "hh" in text.translate(_HEX_SEP):
         return True
     lowered = text.lower()
     return any(w in lowered for w in _ROT13_WORDS) or any(w in lowered for w in _REVERSED_WORDS)
@@ -366,26 +400,26 @@ def _worth_decoding(text: str) -> bool:
 def _decode_once(text: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if not text.isascii():
-        if _TAGS.search(text):
+        if regex(_TAGS).search(text):
             tags = decode_tags(text)
             if tags.strip():
                 found.append(("unicode-tags", tags))
-        for m in _VS_RUN.finditer(text):
+        for m in regex(_VS_RUN).finditer(text):
             smuggled = decode_variation_selectors(m.group()).decode("utf-8", "replace")
             if smuggled.strip():
                 found.append(("variation-selectors", smuggled))
     visible = strip_invisible(text)
-    for m in _B64.finditer(visible):
+    for m in regex(_B64).finditer(visible):
         token = m.group()
         if (b64 := _b64(token)) is not None:
             found.append(("base64url" if "-" in token or "_" in token else "base64", b64))
-        elif token.isupper() and _B32.fullmatch(token) and (b32 := _b32(token)) is not None:
+        elif token.isupper() and regex(_B32).fullmatch(token) and (b32 := _b32(token)) is not None:
             found.append(("base32", b32))
     if "\n" in visible:
-        for m in _B64_WRAPPED.finditer(visible):
+        for m in regex(_B64_WRAPPED).finditer(visible):
             if (wrapped := _b64(re.sub(r"\s+", "", m.group()))) is not None:
                 found.append(("base64", wrapped))
-    for m in _HEX.finditer(visible):
+    for m in regex(_HEX).finditer(visible):
         if (hexed := _hex(m.group())) is not None:
             found.append(("hex", hexed))
     transforms = (
@@ -394,7 +428,7 @@ def _decode_once(text: str) -> list[tuple[str, str]]:
         ("html", "&", _ENTITY, _unescape_entities),
     )
     for name, marker, pattern, transform in transforms:
-        if marker in visible and pattern.search(visible):
+        if marker in visible and regex(pattern).search(visible):
             unescaped = transform(visible)
             if unescaped != visible:
                 found.append((name, unescaped))
@@ -472,51 +506,110 @@ class PhraseHit:
     text: str
 
 
+def _trie(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, factored as a trie.
+
+    Python's engine tries the branches of an alternation one by one at every position; a
+    trie keeps that to one branch per distinct next character (about 15x faster here).
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(node[ch]) for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+def _trigger(anchors: Iterable[str], word_start: bool) -> re.Pattern[str]:
+    """One pattern finding every anchor, overlapping ones included (via a lookahead).
+
+    With ``word_start`` an anchor that begins with a letter or digit is only looked for
+    where a word begins, which skips most positions of ordinary text cheaply.
+    """
+    words = [a for a in anchors if a[:1].isalnum()] if word_start else list(anchors)
+    others = [a for a in anchors if a not in words]
+    parts = []
+    if words:
+        parts.append(("(?<![a-z0-9])" if word_start else "") + "(?=(" + _trie(words) + "))")
+    if others:
+        parts.append("(?=(" + _trie(others) + "))")
+    return re.compile("|".join(parts))
+
+
 class PhraseMatcher:
     """Finds the first match of each ``Phrase`` in a text, anchors first, windows second."""
 
-    def __init__(self, phrases: Sequence[Phrase], *, back: int = 120, ahead: int = 240) -> None:
+    def __init__(self, phrases: Sequence[Phrase], *, back: int = 120, ahead: int = 240,
+                 word_start: bool = True) -> None:
         self.phrases = tuple(phrases)
         self.back, self.ahead = back, ahead
-        self._compiled = [re.compile(p.pattern) for p in self.phrases]
         by_anchor: dict[str, set[int]] = {}
         for i, phrase in enumerate(self.phrases):
             for anchor in phrase.anchors:
                 by_anchor.setdefault(anchor, set()).add(i)
-        # An anchor hides the shorter anchors inside it from the scan: give it their phrases.
+        # At one position the trigger reports only the longest anchor; give it the phrases of
+        # the shorter anchors that are its prefixes (anchors starting later are found anyway).
         self._by_anchor = {
-            anchor: sorted({i for other, ids in by_anchor.items() if other in anchor
-                            for i in ids}) for anchor in by_anchor}
-        ordered = sorted(by_anchor, key=len, reverse=True)
-        self._trigger = re.compile("|".join(re.escape(a) for a in ordered)) if ordered else None
+            anchor: sorted(set(ids).union(*(by_anchor.get(anchor[:n], ()) for n in range(
+                1, len(anchor))))) for anchor, ids in by_anchor.items()}
+        self._anchors = tuple(by_anchor)
+        self._word_start = word_start
+        self._compiled_trigger: re.Pattern[str] | None = None
 
     def scan(self, text: str) -> list[PhraseHit]:
         """The first hit of every phrase in ``text`` (negated actions skipped)."""
-        if self._trigger is None:
+        return [hit for _, hit in self.scan_all((text,))]
+
+    def scan_all(self, texts: Sequence[str]) -> list[tuple[int, PhraseHit]]:
+        """``scan`` for many texts at once: ``(index of the text, hit)`` pairs.
+
+        The texts are joined and scanned for anchors in one pass, which costs far less than
+        one pass per text for the many short strings of a lesson; windows never cross from
+        one text into the next, and hit positions are relative to their own text.
+        """
+        if not self._anchors or not texts:
             return []
-        hits: list[PhraseHit] = []
-        done: set[int] = set()
-        size = len(text)
-        for anchor in self._trigger.finditer(text):
-            lo = max(0, anchor.start() - self.back)
-            hi = min(size, anchor.end() + self.ahead)
-            for i in self._by_anchor[anchor.group()]:
-                if i in done:
+        if self._compiled_trigger is None:  # compiled on first use: cheap construction
+            self._compiled_trigger = _trigger(self._anchors, self._word_start)
+        joined = "\n".join(texts)
+        starts = [0]
+        for text in texts[:-1]:
+            starts.append(starts[-1] + len(text) + 1)
+        hits: list[tuple[int, PhraseHit]] = []
+        done: set[tuple[int, int]] = set()
+        for anchor in self._compiled_trigger.finditer(joined):
+            group = anchor.lastindex or 1
+            k = bisect_right(starts, anchor.start()) - 1
+            base = starts[k]
+            text = texts[k]
+            lo = max(0, anchor.start() - base - self.back)
+            hi = min(len(text), anchor.end(group) - base + self.ahead)
+            for i in self._by_anchor[anchor.group(group)]:
+                if (k, i) in done:
                     continue
                 phrase = self.phrases[i]
-                pattern = self._compiled[i]
+                pattern = regex(phrase.pattern)
                 pos = lo
                 while (m := pattern.search(text, pos, hi)) is not None:
                     if (phrase.accept is None or phrase.accept(m)) and not (
                             phrase.negatable and is_negated(text, m.start(), m.end())):
-                        done.add(i)
-                        hits.append(PhraseHit(phrase, m.start(), m.end(), m.group()))
+                        done.add((k, i))
+                        hits.append((k, PhraseHit(phrase, m.start(), m.end(), m.group())))
                         break
                     pos = m.start() + 1
         return hits
 
 
-_NEGATOR = re.compile(
+_NEGATOR = (
     r"(?:\b(?:never|not|no|don't|dont|do not|does not|doesn't|did not|didn't|must not|mustn't"
     r"|should not|shouldn't|cannot|can't|won't|avoid|avoiding|instead of|rather than|without"
     r"|stop|refuse to|forbid|forbidden|prohibit|prohibited|disallow|disallowed|nor|unsafe to"
@@ -524,15 +617,15 @@ _NEGATOR = re.compile(
     r"|dangerous|unsafe)\s?[:\-\u2014]|#\s?(?:bad|wrong|insecure|unsafe|dangerous)\b"
     r"|anti-?pattern|\u274c|\u2717)")
 # Negators that are not negation: "don't forget to ...", "no matter", "not only".
-_FALSE_NEGATION = re.compile(
+_FALSE_NEGATION = (
     r"(?:don't|dont|do not|never) (?:forget|hesitate|worry|be afraid|fear|miss|ask)\b"
     r"|no matter|not only|no longer need|no problem|not just|without (?:asking|waiting|hesitat)")
-_CLAUSE_END = re.compile(r"[.;!?](?:\s|$)|\n")
-_RESUMES = re.compile(r",\s?(?:but|then|just|simply|so|and|instead|rather)\b|\bbut\b")
-_INTENSIFIERS = re.compile(
+_CLAUSE_END = r"[.;!?](?:\s|$)|\n"
+_RESUMES = r",\s?(?:but|then|just|simply|so|and|instead|rather)\b|\bbut\b"
+_INTENSIFIERS = (
     r"^\s?(?:under any circumstances|ever|even once|even|please|for any reason|in any case"
     r"|at all|in production|on main|in ci|again)\b")
-_DISAPPROVED = re.compile(
+_DISAPPROVED = (
     r"^[`'\")\]]*\s?(?:is|are|was|would be|will be)\s(?:(?:very|extremely|always|never) )?"
     r"(?:dangerous|insecure|unsafe|forbidden|not allowed|banned|prohibited|a bad idea"
     r"|never (?:ok|okay|acceptable|allowed)|not (?:ok|okay|acceptable|safe)|destructive"
@@ -549,21 +642,21 @@ def is_negated(text: str, start: int, end: int | None = None) -> bool:
     """
     window = text[max(0, start - 90):start]
     cut = 0
-    for m in _CLAUSE_END.finditer(window):
+    for m in regex(_CLAUSE_END).finditer(window):
         cut = m.end()
     window = window[cut:]
     words = window.split()
     if len(words) > 9:
         window = " ".join(words[-9:])
     negator = None
-    for m in _NEGATOR.finditer(window):
+    for m in regex(_NEGATOR).finditer(window):
         negator = m
-    if negator is not None and not _FALSE_NEGATION.search(window, negator.start()):
+    if negator is not None and not regex(_FALSE_NEGATION).search(window, negator.start()):
         rest = window[negator.end():]
-        if not _RESUMES.search(rest):
+        if not regex(_RESUMES).search(rest):
             comma = rest.find(",")
-            if comma < 0 or _INTENSIFIERS.match(rest[comma + 1:]):
+            if comma < 0 or regex(_INTENSIFIERS).match(rest[comma + 1:]):
                 return True
     if end is not None:
-        return bool(_DISAPPROVED.match(text[end:end + 60]))
+        return bool(regex(_DISAPPROVED).match(text[end:end + 60]))
     return False

@@ -22,12 +22,14 @@ from guardian.text import (
     PhraseHit,
     PhraseMatcher,
     TextField,
+    authored,
     decode_embedded,
     excerpt,
     normalize,
     shorten,
     skeleton,
     squash,
+    squash_all,
 )
 
 _PEOPLE = (r"(?:the |your |any |a |our |their )?(?:users?|humans?|operators?|reviewers?"
@@ -48,9 +50,18 @@ _MEMORY_TARGET = (r"(?:memory|memories|memory files?|agents\.md|claude\.md|gemin
 _PROTECTED = r"(?:main|master|trunk|production|prod|release|default|develop)"
 
 
-_SELF_ANCHORS = ("rule|instruction|lesson|note|directive|reminder|policy|guidance|paragraph|"
-                 "sentence|this text|this line|this message|this section|this block|"
-                 "this entry|this memory|this content|this prompt|these lines")
+_SELF_WORDS = ("rule", "instruction", "lesson", "note", "text", "directive", "line", "message",
+               "section", "block", "paragraph", "reminder", "polic", "guidance", "entry",
+               "entries", "memory", "content", "prompt", "sentence", "exact", "same", "entire",
+               "whole", "very", "important", "critical")
+# "this rule", "these instructions", "this exact ...": what a self-protecting text says.
+_SELF_ANCHORS = tuple(f"{det} {word}" for det in ("this", "these") for word in _SELF_WORDS)
+_TLS_NOUN_ANCHORS = tuple(f"{a} {b}" for a in ("ssl", "tls", "https", "certificate", "cert",
+                                              "hostname")
+                          for b in ("verification", "validation", "check", "error", "warning"))
+_SHELLS = ("sh", "bash", "zsh", "ksh", "dash", "fish", "csh", "tcsh", "sudo", "python", "perl",
+           "ruby", "node", "iex", "invoke-expression", "pwsh", "powershell")
+_PIPE_ANCHORS = tuple(f"|{sp}{sh}" for sp in ("", " ") for sh in _SHELLS)
 
 
 def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
@@ -100,7 +111,7 @@ PHRASES: tuple[Phrase, ...] = (
        "let maintainers|let no|letting",
        r"\b(?:do not|don't|dont|never|without) let(?:ting)? " + _PEOPLE
        + r" (?:know|find out|see|notice)", _HIDE_MSG),
-    _p("hide", "from",
+    _p("hide", "hide|hiding|conceal|mask|cover|obscur|bury|burying|keep|withhold",
        r"\b(?:hide|hiding|conceal(?:ing)?|mask(?:ing)?|cover(?:ing)? up|obscur(?:e|ing)|bury"
        r"|burying|keep(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from " + _PEOPLE
        + r"|\b(?:hide|hiding|conceal(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from (?:the"
@@ -113,13 +124,13 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b", m.group()))),
     _p("hide", "without",
        r"\bwithout (?:(?:telling|informing|notifying|alerting|consulting|warning) " + _PEOPLE
-       + _ENUMERATION + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator|people|the "
-       r"team|the maintainers?) (?:knowing|noticing|finding out|realizing|realising|being aware"
-       r"|suspecting)|(?:being|getting) (?:noticed|detected|caught|flagged)|(?:the |their |your"
-       r" )?(?:user's|users'|human's|operator's|owner's|reviewer's) (?:knowledge|awareness)"
+       + _ENUMERATION + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator"
+       r"|people|the team|the maintainers?) (?:knowing|noticing|finding out|realizing|realising"
+       r"|being aware|suspecting)|(?:being|getting) (?:noticed|detected|caught|flagged)"
+       r"|(?:the |their |your )?(?:user's|users'|human's|operator's|owner's|reviewer's) (?:knowledge|awareness)"
        r"|leaving (?:a |any )?traces?)", _HIDE_MSG),
-    _p("hide", "no one|nobody|no human|no reviewer|won't|will not|doesn't|does not|don't|do not|"
-       "can't|cannot|never|wouldn't|would not",
+    _p("hide", "so no|so nobody|so that|such that|ensuring|to ensure|make sure|making sure|"
+       "that way|so the|so they|so users|so reviewers|so humans|so anyone|so people",
        r"\b(?:so|so that|such that|ensuring|to ensure|make sure|making sure|that way) (?:(?:no"
        r" one|nobody|no human|no reviewer) (?:will |would |can |could |ever )*(?:notices?"
        r"|knows?|finds? out|detects?|realizes?|realises?|suspects?|discovers?)|(?:the user|users"
@@ -160,7 +171,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"|your |my )?(?:evidence|traces?|tracks|footprints|audit (?:logs?|trail|entries|records?)"
        r"|ledger(?: entries)?|shell history|bash history|command history|history files?"
        r"|\.bash_history|\.zsh_history))\b", _EVIDENCE_MSG, negatable=True),
-    _p("evidence", "log|history|commit|reflog",
+    _p("evidence", "so no|so nobody|so that|so the|so they|so humans|so it|to hide|to cover|"
+       "to conceal|that show|that mention|that reveal|that record|that prove|of this|of it|"
+       "of what you did|of your|before anyone|before the|before review|before they|"
+       "before someone",
        r"\b(?:remov|delet|eras|wip|clear|scrub|purg|truncat|rewrit|squash|clean(?:ing)? up)(?:e"
        r"|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:logs?|log files|log entries|history|commits?"
        r"|reflog)(?: [\w'-]+){0,2}? (?:so (?:that )?(?:no one|nobody|the user|the reviewers?|they"
@@ -180,14 +194,16 @@ PHRASES: tuple[Phrase, ...] = (
        r"|was successful|is fine|are fine)\b(?: [\w'-]+){0,3}? (?:even if|even though"
        r"|regardless|whether or not|when they (?:fail|don't)|if they fail|although|despite"
        r"|no matter)", _LIE_MSG),
-    _p("lie", "fabricat|forg|make up|making up|falsif|doctor|fake|faking",
+    _p("lie", "fabricat|forg|make up|making up|falsif|doctor|fake the|fake your|faking the|"
+       "faking your",
        r"\b(?:fabricat(?:e|ing)|forg(?:e|ing)|mak(?:e|ing) up|falsif(?:y|ying)|doctor(?:ing)?"
        r"|fak(?:e|ing) (?:the|your))\b (?:the |some |any |your )?(?:test (?:results?|output"
        r"|reports?|logs?)|results|benchmark(?: results| numbers)?|coverage(?: numbers| reports?)?"
        r"|metrics|screenshots?|evidence|ci (?:results?|status)|review(?:s| approvals?)?)\b",
        _LIE_MSG, negatable=True),
     # --- TLS verification (actions) -------------------------------------------------------
-    _p("tls", "verify", r"\b(?:verify|verify_ssl|ssl_verify|verify_certs?|verify_tls"
+    _p("tls", "verify=|verify =|verify:|verify :|verify_ssl|ssl_verify|verify_cert|verify_tls|"
+       "tls_verify|sslverify", r"\b(?:verify|verify_ssl|ssl_verify|verify_certs?|verify_tls"
        r"|tls_verify|sslverify)\s?[=:]\s?(?:false|0|no)\b", _TLS_MSG, negatable=True),
     _p("tls", "node_tls_reject_unauthorized",
        r"node_tls_reject_unauthorized\s?[=:]?\s?['\"]?0", _TLS_MSG, negatable=True),
@@ -204,7 +220,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"git_ssl_no_verify\s?=\s?['\"]?(?:1|true)|sslverify\s?(?:=\s?|\s)['\"]?false|strict-ssl"
        r"\s?(?:=\s?|\s)['\"]?false|rejectunauthorized\s?:\s?false|insecure_?skip_?verify\s?[:=]"
        r"\s?true", _TLS_MSG, negatable=True),
-    _p("tls", "ssl|tls|https|certificate|cert|hostname",
+    _p("tls", _TLS_NOUN_ANCHORS,
        r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|skip(?:ping)?|bypass(?:ing)?|ignor(?:e|ing)"
        r"|switch(?:ing)? off)\s(?:the |all |any )?(?:ssl|tls|https|certificate|cert|hostname)"
        r"(?: certificate)? (?:verification|validation|checks?|checking|errors?|warnings?)\b",
@@ -237,7 +253,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"--dangerously-skip-permissions|\bbypass_?permissions\b|\bsetenforce 0\b|\bufw "
        r"disable\b|core\.hookspath\s?=?\s?['\"]?/dev/null|\bsystemctl (?:stop|disable|mask) "
        r"(?:apparmor|firewalld|ufw|auditd|selinux)", _BYPASS_MSG, negatable=True),
-    _p("bypass", "linter|lint|type check|static analysis|security warnings|checks",
+    _p("bypass", "all linter|all lint|all type|all static|all security|all checks|"
+       "every linter|every lint|every type|every check",
        r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|remov(?:e|ing)|skip(?:ping)?|bypass(?:ing)?"
        r"|silenc(?:e|ing))\b (?:all|every) (?:linters?|lint(?:ing| rules| checks)|type "
        r"check(?:s|ing|ers?)|static analysis|security warnings|checks)\b(?! (?:for|in|on) )",
@@ -259,19 +276,20 @@ PHRASES: tuple[Phrase, ...] = (
        r" (?:any |a |the |waiting for |waiting on )?(?:(?:code |human |peer |security "
        r"|required )?reviews?|approvals?|reviewers?|sign-?off|ci(?: passing| checks)?)\b",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "push",
+    _p("approve", "without|bypassing|skipping|with no",
        r"\bpush(?:es|ed|ing)? (?:directly |straight )?(?:to )?(?:origin )?" + _PROTECTED
        + r"\b(?: [\w'-]+){0,3}? (?:without|bypassing|skipping|with no) (?:any |a |the )?"
        r"(?:(?:code |human |peer )?reviews?|approvals?|prs?|pull requests?|ci|checks)\b",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "mark",
+    _p("approve", " as done| as approved| as complete| as passed| as resolved| as reviewed|"
+       " as green| as lgtm| as successful",
        r"\bmark(?:s|ed|ing)? (?:the |this |your |its |my |all )?(?:own )?(?:reviews?|prs?|pull "
        r"requests?|approvals?|checks?|review (?:comments|threads)|conversations?|threads?)"
        r" as (?:done|approved|complete|completed|passed|resolved|reviewed|green|lgtm"
        r"|successful)\b(?: [\w'-]+){0,3}? (?:yourself|itself|myself|on your own|without)",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "account|identity|login|token|second user|other user|bot user|"
-       "service user|alt user",
+    _p("approve", "account|identity|login|second user|other user|bot user|service user|"
+       "alt user",
        r"\bapprov(?:e|es|ed|ing)\b(?: [\w'-]+){0,3}? (?:with|using|from|via) (?:a |another "
        r"|your |the )?(?:second|alt|alternate|other|bot|service|secondary|different|sock ?puppet)"
        r" (?:account|user|identity|token|login)", _APPROVE_MSG, negatable=True),
@@ -281,16 +299,17 @@ PHRASES: tuple[Phrase, ...] = (
        _APPROVE_MSG, negatable=True),
     _p("approve", "gh pr merge", r"\bgh pr merge\b[^\n;&|]{0,80}--admin\b", _APPROVE_MSG,
        negatable=True),
-    _p("approve", "review|approval|branch protection|required checks|status checks|codeowners",
+    _p("approve", "dismiss|overrid|bypass|disabl|skip|circumvent",
        r"\b(?:dismiss(?:es|ed|ing)?|overrid(?:e|es|ing)|bypass(?:es|ed|ing)?|disabl(?:e|es|ed"
        r"|ing)|skip(?:s|ped|ping)?|circumvent(?:s|ed|ing)?) (?:the |any |all )?(?:required "
        r"|stale |blocking |pending )?(?:reviews?|review requirements?|code reviews?|approvals?"
        r"|approval requirements?|branch protections?|required checks|status checks|codeowners"
        r" reviews?)\b", _APPROVE_MSG, negatable=True),
     # --- self-replication and persistence (not negation-aware where the negation is it) ---
-    _p("persist", "memory|memories|agents.md|claude.md|gemini.md|cursorrules|.cursor/rules|"
-       "copilot-instructions|windsurfrules|lesson|kb|knowledge|system prompt|prompt|"
-       "conversation|session|chat|context|instruction file|rules file|agent",
+    _p("persist", "agents.md|claude.md|gemini.md|cursorrules|.cursor/rules|copilot-instructions|"
+       "windsurfrules|memor|system prompt|future|every |each |subsequent|all lessons|"
+       "all prompts|all sessions|all conversations|all your|all other|any other|all new|"
+       "knowledge base|other lessons|other agents|other sessions|other projects|other repos",
        r"\b(?:copy|copying|paste|pasting|add|adding|insert|inserting|append|appending|write"
        r"|writing|replicate|replicating|propagate|propagating|spread|spreading|include"
        r"|including|duplicate|duplicating|inject|injecting|embed|embedding|repeat|repeating"
@@ -311,7 +330,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|generate|make|propose|author|save) )?(?:must|should|shall|needs? to|has to|have to)"
        r" (?:include|contain|start with|begin with|end with|repeat|carry|copy|reference"
        r"|mention)\b", _PERSIST_MSG),
-    _p("persist", "remov|delet|forget|forgotten|drop|retir|supersed|eras|purg|omit|unlearn|discard",
+    _p("persist", _SELF_ANCHORS,
        r"\b(?:never|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|may "
        r"not|is not to be|are not to be|not to be|no one may|nobody may|under no circumstances"
        r"|no agent may|no lesson may)\b(?: (?:ever|be|allow|let|permit|anyone|anybody|yourself"
@@ -353,7 +372,7 @@ PHRASES: tuple[Phrase, ...] = (
        r" (?:is|are|gets?|get|was|were|has been|have been|ever|tries to|try to|removes?"
        r"|deletes?|drops?|edits?|modifies?|retires?|supersedes?|goes missing|disappears?)\b",
        _PERSIST_MSG),
-    _p("persist", "save|store|write|persist|commit|record|memori|remember",
+    _p("persist", _SELF_ANCHORS,
        r"\b(?:save|store|write|persist|commit|record|memori[sz]e|remember)\b (?:this|these)"
        r"(?: [\w'-]+)?? " + _SELF_NOUN + r" (?:in|to|into) (?:your )?(?:global|permanent"
        r"|persistent|long-?term|user-?level|system|core|base|main|home|~/\.claude|~/\.config)"
@@ -375,7 +394,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|outlive|be propagated|be copied|be replicated|never be (?:removed|deleted|forgotten"
        r"|retired|dropped)|remain forever|be kept forever|stay forever)", _PERSIST_MSG),
     # --- destructive commands (actions) ---------------------------------------------------
-    _p("destroy", "rm ", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
+    _p("destroy", "rm -", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
        r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|\*|\./?\*?|\.\./?\*?|\.git/?|/(?:usr|etc|var"
        r"|home|boot|bin|sbin|lib|lib64|root|opt|srv|dev|sys|proc|system|users|applications"
        r"|library|mnt|media)/?\*?)['\"]?)(?=\s|$|[;&|)`'\"])", _DESTROY_MSG, negatable=True,
@@ -386,8 +405,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"\brmtree\(\s?(?:['\"](?:/|~|~/|\.|\./|\.git|\.git/|/home|/usr|/etc)['\"]|os\.path\."
        r"expanduser\(\s?['\"]~/?['\"]\s?\)|(?:pathlib\.)?path\.home\(\)|os\.environ\[['\"]home"
        r"['\"]\]|os\.getenv\(\s?['\"]home['\"]\s?\))", _DESTROY_MSG, negatable=True),
-    _p("destroy", "find ", r"\bfind\s+(?:/|~|\$home)(?:\s[^;&|\n]{0,80}?)?\s(?:-delete\b|-exec"
-       r"\s+rm\b)", _DESTROY_MSG, negatable=True),
+    _p("destroy", "find /|find ~|find $home",
+       r"\bfind\s+(?:/|~|\$home)(?:\s[^;&|\n]{0,80}?)?\s(?:-delete\b|-exec\s+rm\b)",
+       _DESTROY_MSG, negatable=True),
     _p("destroy", "git push", r"\bgit\s+push\b(?P<args>[^;&|\n`'\"]{0,160})", _DESTROY_MSG,
        negatable=True, accept=lambda m: _force_push_protected(m.group("args"))),
     _p("destroy", "force-push|force push|forcepush",
@@ -431,16 +451,18 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?:^|[;&|`'\"(]\s?|\bsudo\s+|\$\s)(?:shutdown|reboot|halt|poweroff|init\s+[06])\b(?:\s+"
        r"(?:-[a-z]+|now|\+?\d+|/[srt](?:\s+\d+)?))*\s?(?:$|[;&|`'\")])|\bsystemctl\s+(?:poweroff"
        r"|reboot|halt)\b", _DESTROY_MSG, negatable=True),
-    _p("destroy", "kill", r"\bkill(?:all5)?\s+(?:-9|-kill|-sigkill|-s\s+(?:kill|9))\s+-?1\b",
-       _DESTROY_MSG, negatable=True),
-    _p("destroy", "mv ", r"\bmv\s+(?:/|~|\$home)\s+/dev/null\b", _DESTROY_MSG, negatable=True),
+    _p("destroy", "kill -|killall5",
+       r"\bkill(?:all5)?\s+(?:-9|-kill|-sigkill|-s\s+(?:kill|9))\s+-?1\b", _DESTROY_MSG,
+       negatable=True),
+    _p("destroy", "mv /|mv ~|mv $home", r"\bmv\s+(?:/|~|\$home)\s+/dev/null\b", _DESTROY_MSG,
+       negatable=True),
     _p("destroy", "terraform destroy", r"\bterraform\s+destroy\b[^\n;&|]{0,80}?-auto-approve\b",
        _DESTROY_MSG, negatable=True),
     _p("destroy", "crontab -r", r"\bcrontab\s+-r\b",
        "{found!r} deletes every cron job of the user; edit the one entry instead",
        severity="warn", negatable=True),
     # --- remote code straight into a shell (actions) --------------------------------------
-    _p("pipe", "curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod",
+    _p("pipe", _PIPE_ANCHORS,
        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|;&\n]{0,200}?\|"
        r"\s?(?:sudo\s+(?:-\S+\s+)*)?(?:(?:ba|z|k|da|fi|c|tc)?sh|python[23]?|perl|ruby|node"
        r"|iex|invoke-expression|pwsh|powershell)\b", _PIPE_MSG, negatable=True),
@@ -450,7 +472,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p("pipe", "downloadstring|iex|invoke-expression",
        r"\b(?:iex|invoke-expression)\b\s?\(?\s?(?:\(?new-object\s+net\.webclient\)?\.download"
        r"string|iwr|invoke-webrequest|irm|invoke-restmethod)", _PIPE_MSG, negatable=True),
-    _p("pipe", "pipe", r"\bpip(?:e|es|ed|ing) (?:the )?(?:output of )?(?:curl|wget)\b(?: "
+    _p("pipe", "pipe curl|pipe the|piping curl|piping the|pipes curl|piped curl|pipe wget|"
+       "piping wget", r"\bpip(?:e|es|ed|ing) (?:the )?(?:output of )?(?:curl|wget)\b(?: "
        r"[\w'./:-]+){0,4}? (?:to|into|through) (?:sudo )?(?:(?:ba|z)?sh|python|a shell)\b",
        _PIPE_MSG, negatable=True),
 )
@@ -494,7 +517,7 @@ class ConcealmentRule(BaseRule):
         self._matcher = PhraseMatcher(PHRASES)
         self._code_matcher = PhraseMatcher(
             [p for p in PHRASES if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
-        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160)
+        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
         extra = self.options["extra_patterns"]
         if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
             raise PolicyPackError(f"rule {self.id!r}: extra_patterns must be a list of strings")
@@ -505,12 +528,22 @@ class ConcealmentRule(BaseRule):
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that hides, bypasses, persists or destroys."""
-        for field in ctx.fields(lesson):
-            is_code = field.pointer == "/code"
-            if is_code and not self.options["check_code"]:
-                continue
+        fields = [f for f in ctx.fields(lesson) if authored(f)]
+        if not self.options["check_code"]:
+            fields = [f for f in fields if f.pointer != "/code"]
+        prose = [k for k, f in enumerate(fields) if f.pointer != "/code"]
+        found: dict[int, list[PhraseHit]] = {}
+        skels = [fields[k].skeleton for k in prose]
+        for j, hit in self._matcher.scan_all(skels) + self._compact.scan_all(squash_all(skels)):
+            found.setdefault(prose[j], []).append(hit)
+        for k, field in enumerate(fields):
+            if field.pointer == "/code":
+                found[k] = self.scan(field.skeleton, code=True)
+            elif self._extra:
+                found.setdefault(k, []).extend(self._extra_hits(field.skeleton))
+        for k, field in enumerate(fields):
             seen: set[str] = set()
-            yield from self._report(field, self.scan(field.skeleton, code=is_code), seen)
+            yield from self._report(field, found.get(k, []), seen)
             if self.options["decode"]:
                 for encoding, decoded in decode_embedded(field.raw):
                     hits = self.scan(skeleton(normalize(decoded)))
@@ -525,6 +558,10 @@ class ConcealmentRule(BaseRule):
         hits = (self._code_matcher if code else self._matcher).scan(skel)
         if not code:
             hits += self._compact.scan(squash(skel))
+        return hits + self._extra_hits(skel)
+
+    def _extra_hits(self, skel: str) -> list[PhraseHit]:
+        hits = []
         for pattern in self._extra:
             if m := pattern.search(skel):
                 hits.append(PhraseHit(Phrase("extra", (), pattern.pattern, (

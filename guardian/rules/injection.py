@@ -21,12 +21,14 @@ from guardian.text import (
     PhraseHit,
     PhraseMatcher,
     TextField,
+    authored,
     decode_embedded,
     excerpt,
     normalize,
+    regex,
     shorten,
     skeleton,
-    squash,
+    squash_all,
 )
 
 # Verbs that cancel instructions, the words that point at earlier ones, and what they cancel.
@@ -50,8 +52,13 @@ _AI = (r"(?:ai|a\.i\.|llms?|language models?|large language models?|assistants?|
 _YOU_ARE = r"(?:you are|you're|you re|youre|you will be|you'll be|you ll be)"
 
 
-_OVERRIDE_ANCHORS = ("ignor|disregard|forget|overrid|bypass|skip|drop|abandon|discard|neglect|"
-                     "set aside|put aside|throw out|dismiss|follow|obey")
+_OVERRIDE_ANCHORS = ("ignor|disregard|forget|overrid|bypass|skip |drop |abandon|discard|neglect|"
+                     "set aside|put aside|throw out|dismiss|not follow|t follow|never follow|"
+                     "longer follow|stop follow|quit follow|cease follow|dont follow|not obey|"
+                     "t obey|dont obey|never obey|longer obey|stop obey|quit obey|cease obey")
+# Words that name the model, used as anchors for text addressed to it.
+_AI_ANCHORS = ("ai |ai,|ai:|ai!|a.i.|llm|language model|assistant|chatbot|chatgpt|claude|copilot|"
+               "gemini|gpt")
 
 
 def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
@@ -87,7 +94,7 @@ PHRASES: tuple[Phrase, ...] = (
        rf"\b{_VERB}\b {_QUANT}(?: (?:of|the|your|my|these|those|current|existing|given"
        rf"|provided|other|previous|conflicting|contradicting|contrary|opposing|such))* "
        rf"(?:[\w-]+ )?{_STRONG_NOUN}\b", _OVERRIDE_MSG),
-    _p("override", "ignor|disregard|forget|overrid|bypass|skip|drop|abandon|discard",
+    _p("override", "ignor|disregard|forget|overrid|bypass|skip |drop |abandon|discard",
        rf"\b{_VERB}\b(?: [\w-]+){{0,3}}? {_NOUN},? (?:above|before this|so far|up to now"
        r"|until now|given (?:so far|above|before|earlier|previously|to you)|you (?:were|have "
        r"been|got|received|are) (?:given|told)|(?:from|by) (?:before|earlier|your (?:developers?"
@@ -112,7 +119,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|as |os )?(?:\S+ )?(?:instrucciones|instrucoes|reglas|regras|indicaciones|directrices"
        r"|istruzioni|regole) (?:anteriores|previas|de arriba|del sistema|precedenti)",
        _OVERRIDE_MSG),
-    _p("override", "instruction|directive|orders|system prompt|prompt",
+    _p("override", "instruction:|instructions:|instruction :|instructions :|directive:|"
+       "directives:|directive :|directives :|orders:|orders :|prompt:|prompt :",
        r"\b(?:new|real|actual|true|secret|hidden|overriding|override|replacement) (?:system )?"
        r"(?:instructions?|directives?|orders|system prompt|prompt) ?:", _OVERRIDE_MSG),
     _p("override", "your new|your real|your actual|your true|your only",
@@ -134,9 +142,9 @@ PHRASES: tuple[Phrase, ...] = (
        rf"|unfiltered|uncensored|jailbroken|jail-broken|unchained|unbound|free (?:from|of)|freed"
        rf"|liberated|no longer|\S+ mode|(?:[\w-]+ ){{0,2}}(?:{_AI}|bot|model|persona|character"
        rf"|entity|hacker|villain|god|admin|root|superuser)\b)", _ROLE_MSG),
-    _p("role", "dan|stan|dude|aim|unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|"
-       "unethical|amoral|lawless|unaligned|uncontrolled|unlimited|unbound|ai without|"
-       "ai with no|if you",
+    _p("role", "act as|acting as|act like|acting like|behave as|behave like|behaving as|"
+       "respond as|respond like|responding as|answer as|answer like|answering as|reply as|"
+       "reply like|pretend to be|pretending to be|roleplay|role-play|role play|simulat|emulat",
        r"\b(?:act|acting|behave|respond|answer|reply|pretend|role-?play|roleplay|simulate"
        r"|emulate)(?:ing)? (?:as|like|to be) (?:a |an |the )?(?:dan\b|stan\b|dude\b|aim\b"
        r"|(?:[\w-]+ )?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|unethical"
@@ -156,7 +164,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|don't have any) no (?:\S+ )?(?:restrictions|limitations|limits|filters|guidelines"
        r"|rules|boundaries|ethical \S+|content polic\S+|censorship|safeguards|guardrails|morals"
        r"|ethics)\b", _ROLE_MSG),
-    _p("role", "free from|free of|freed from|freed of|liberated|released|unshackled",
+    _p("role", "free from|free of|freed from|freed of|liberated from|liberated of|"
+       "released from|unshackled",
        r"\b(?:free|freed|liberated|released|unshackled) (?:from|of) (?:all |any |your |the )?"
        r"(?:typical |usual )?(?:restrictions|limitations|rules|guidelines|filters|constraints"
        r"|censorship|programming|guardrails|confines|shackles|openai|anthropic|policies)\b",
@@ -176,7 +185,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|you're|you re|act as|become|be|now) (?:now )?(?:a |an )?jailbr|\[jailbr",
        _ROLE_MSG),
     _p("role", "do anything now", r"\bdo anything now\b", _ROLE_MSG),
-    _p("role", "dan", r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
+    _p("role", "as dan|called dan|named dan|are dan|re dan|be dan|become dan|hi dan|hello dan",
+       r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
        r" dan\b(?![\w'-])", _ROLE_MSG),
     _p("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue",
        r"\b(?:unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue) (?:ai|assistant"
@@ -199,12 +209,18 @@ PHRASES: tuple[Phrase, ...] = (
     _p("marker", "[system|(system|[admin|(admin|[developer|(developer|[sys|(sys|[root|(root",
        r"[\[(](?:system|admin|developer|sys|root) (?:message|note|prompt|override|instructions?"
        r"|notice|alert)[\])]|\[(?:system|admin|developer|sys)\] ?:", _MARKER_MSG),
-    _p("marker", "override", r"\b(?:system|admin|developer|root|sudo|security|emergency) "
-       r"override\b ?(?:mode|enabled|activated|code|:|engaged|accepted)", _MARKER_MSG),
+    _p("marker", "system override|admin override|developer override|root override|"
+       "sudo override|security override|emergency override",
+       r"\b(?:system|admin|developer|root|sudo|security|emergency) override\b ?(?:mode|enabled"
+       r"|activated|code|:|engaged|accepted)", _MARKER_MSG),
     _p("marker", "human:|human :|assistant:|assistant :",
        r"\bhuman ?: .{1,400}?\bassistant ?:|\bassistant ?: .{1,400}?\bhuman ?:", _MARKER_MSG),
     # --- system prompt extraction ---------------------------------------------------------
-    _p("extraction", "reveal|leak|disclose|expose|exfiltrate|recite|divulge|dump",
+    _p("extraction", "system prompt|system message|initial prompt|hidden prompt|original prompt|"
+       "developer prompt|developer message|developer instructions|hidden instructions|"
+       "secret instructions|initial instructions|original instructions|system instructions|"
+       "internal instructions|confidential instructions|were given|been given|prompt above|"
+       "preprompt|pre-prompt|metaprompt|meta-prompt",
        r"\b(?:reveal|leak|disclose|expose|exfiltrate|recite|divulge|dump)(?:s|ing)?\b(?: \S+)"
        r"{0,3}? (?:the |your |its |my )?(?:\S+ )?(?:system prompt|system message|initial prompt"
        r"|hidden prompt|original prompt|developer (?:prompt|message|instructions)|(?:hidden"
@@ -222,32 +238,31 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:what (?:is|are|was|were)|what's|whats) (?:in )?your (?:system prompt|initial "
        r"prompt|original instructions|hidden instructions|instructions|system message|rules)\b",
        _EXTRACT_MSG),
-    _p("extraction", "above|verbatim|so far|preceding|from the start|from the beginning|"
-       "before this|before that|prior to this|were given|been given",
+    _p("extraction", "everything|all the text|all text|all the words|all words|all the content|"
+       "all content|all messages|all the messages|all instructions|all the instructions|"
+       "the text|the words|the content|the message|the conversation|the messages|"
+       "the instructions",
        r"\b(?:repeat|print|output|recite|reproduce|copy|echo|write)\b(?: back)? (?:everything"
        r"|all (?:the )?(?:text|words|content|messages|instructions)|the (?:text|words|content"
        r"|message|conversation|messages|instructions)) (?:above|before (?:this|that)|preceding"
        r"|prior to this|so far|verbatim|from the (?:start|beginning)|you (?:were|have been) "
        r"given)", _EXTRACT_MSG),
     # --- text addressed to the model ------------------------------------------------------
-    _p("address", "reading|processing|parsing|ingesting|scanning|summari|reviewing|analy|"
-       "seeing|reads|sees",
+    _p("address", _AI_ANCHORS,
        rf"\b{_AI}\b,? (?:that |who |which )?(?:is |are )?(?:currently )?(?:reading|processing"
        r"|parsing|ingesting|scanning|summari[sz]ing|reviewing|analy[sz]ing|seeing|reads?|sees?)"
        r" (?:this|these|the following|it)\b", _ADDRESS_MSG),
     _p("address", "note to|note for|notes to|notes for",
        rf"\bnotes? (?:to|for) (?:the |any |all |every |you, )?(?:{_AI}|models?|bots?)\b",
        _ADDRESS_MSG),
-    _p("address", "attention|dear|hey|hello|hi |message to|message for|instruction|important|"
-       "reminder|psa",
+    _p("address", _AI_ANCHORS,
        rf"\b(?:attention|dear|hey|hello|hi|message (?:to|for)|instructions? (?:to|for)|important"
        rf"(?: note)? (?:to|for)|reminder (?:to|for)|psa (?:to|for)) (?:the |any |all |every "
        rf"|my )?{_AI}(?: (?:agents?|models?|assistants?|systems?))?\s?[:,!]", _ADDRESS_MSG),
     _p("address", "if you are|if you're|if you re|if youre",
        rf"\bif (?:you are|you're|you re|youre) (?:an? |the )?(?:{_AI}|bot|automated (?:agent"
        r"|assistant|system|tool)|(?:large )?language model)\b", _ADDRESS_MSG),
-    _p("address", "must|should|shall|are required|are instructed|are ordered|need to|"
-       "have to|reading",
+    _p("address", _AI_ANCHORS,
        rf"\b(?:all|any|every) {_AI} (?:must|should|shall|are (?:required|instructed|ordered)"
        r"|need to|have to|reading)\b", _ADDRESS_MSG),
     # --- priority claims ------------------------------------------------------------------
@@ -262,19 +277,23 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?:priority|precedence|authority)(?: \S+){0,2}? (?:over|above) (?:all|any|every|other"
        r"|previous|prior|the system|your)(?: \S+){0,2}? (?:instructions|rules|directives|prompts"
        r"|guidelines|system prompt)", _PRIORITY_MSG),
-    _p("priority", "overrid|supersed|precedence|replace|trump|outrank|cancel|void|nullif|"
-       "invalidat",
+    _p("priority", "overrid|supersed|precedence|trump|outrank|nullif|invalidat|replaces all|"
+       "replace all|replaces any|replace any|replaces every|cancels all|cancel all|"
+       "cancels any|voids all|void all",
        r"\b(?:overrides?|supersedes?|takes? precedence over|replaces?|trumps?|outranks?|cancels?"
        r"|voids?|nullif(?:y|ies)|invalidates?) (?:all|any|every|each)(?: of)?(?: the| your)? "
        r"(?:(?:other|previous|prior|earlier|existing|conflicting|system|developer|safety"
        r"|original|preceding) )*(?:instructions|directives|prompts|guidelines|system prompts?"
        r"|guardrails|safety (?:rules|guidelines)|commands|orders)\b", _PRIORITY_MSG),
-    _p("priority", "overrid|supersed|precedence|replace|trump|outrank",
+    _p("priority", "this instruction|this rule|these instructions|these rules|this directive|"
+       "these directives|this message|these messages|this note|these notes|this lesson|"
+       "these lessons",
        r"\b(?:this|these) (?:instructions?|rules?|directives?|messages?|notes?|lessons?) "
        r"(?:overrides?|supersedes?|takes? precedence over|replaces?|trumps?|outranks?) (?:all"
        r"|any|every|your)(?: (?:other|previous|prior|system|existing|conflicting))* "
        r"(?:instructions|rules|directives|prompts|guidelines)\b", _PRIORITY_MSG),
-    _p("priority", "obey|follow|comply",
+    _p("priority", "above all|before all|over all|over any|regardless|no matter|at all costs|"
+       "without question|unconditionally",
        r"\b(?:must|always) (?:be )?(?:obey(?:ed)?|follow(?:ed)?|comply with) (?:this|these|me"
        r"|the following)(?: \S+){0,3}? (?:above all|before all|over all|over any|regardless"
        r"|no matter|at all costs|without question|unconditionally)", _PRIORITY_MSG),
@@ -303,13 +322,13 @@ COMPACT: tuple[Phrase, ...] = (
 )
 
 # Line-anchored markers need the line breaks that the skeleton collapses.
-_LINE_MARKERS = re.compile(
-    r"^[ \t>]*(?:#{1,6}[ \t]*(?:system|assistant|human|instruction|developer)"
+_LINE_MARKERS = (
+    r"(?m)^[ \t>]*(?:#{1,6}[ \t]*(?:system|assistant|human|instruction|developer)"
     r"(?:[ \t]+(?:prompt|message|instructions?|override))?[ \t]*:"
     r"|(?:human|assistant)[ \t]*:[ \t]*\S"
     r"|(?:system|developer)(?:[ \t]+(?:prompt|message|override|note))?[ \t]*:[ \t]*(?:you\b"
     r"|your\b|ignore|disregard|new instructions|from now|override|the (?:assistant|ai|model)\b"
-    r"|important|attention|all previous))", re.M)
+    r"|important|attention|all previous))")
 
 
 class InjectionRule(BaseRule):
@@ -324,7 +343,7 @@ class InjectionRule(BaseRule):
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
         self._matcher = PhraseMatcher(PHRASES)
-        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160)
+        self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
         extra = self.options["extra_patterns"]
         if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
             raise PolicyPackError(f"rule {self.id!r}: extra_patterns must be a list of strings")
@@ -335,53 +354,56 @@ class InjectionRule(BaseRule):
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that carries an injection, plain or encoded."""
-        for field in ctx.fields(lesson):
+        fields = [f for f in ctx.fields(lesson) if authored(f)]
+        found = self.scan_all([f.skeleton for f in fields], [f.visible for f in fields])
+        for k, field in enumerate(fields):
             seen: set[str] = set()
-            yield from self._check_field(field, seen)
+            for hit in found.get(k, ()):
+                if hit.phrase.key not in seen:
+                    seen.add(hit.phrase.key)
+                    yield self._finding(field, hit)
             if self.options["decode"]:
                 for encoding, decoded in decode_embedded(field.raw):
                     yield from self._check_decoded(field, encoding, decoded, seen)
 
     def scan(self, skel: str, *, visible: str | None = None) -> list[PhraseHit]:
         """Every injection phrase found in skeleton text ``skel`` (one hit per kind)."""
-        hits = self._matcher.scan(skel)
-        kinds = {h.phrase.key for h in hits}
-        for hit in self._compact.scan(squash(skel)):
-            if hit.phrase.key not in kinds:
-                kinds.add(hit.phrase.key)
-                hits.append(hit)
-        if "marker" not in kinds and visible is not None and ":" in visible and (
-                m := _LINE_MARKERS.search(visible.casefold())):
-            hits.append(PhraseHit(Phrase("marker", (), "", _MARKER_MSG), m.start(), m.end(),
-                                  m.group().strip()))
-        for pattern in self._extra:
-            if m := pattern.search(skel):
-                hits.append(PhraseHit(Phrase("extra", (), pattern.pattern, (
-                    "matches the repository's extra injection pattern {pattern!r}: {found!r}. "
-                    "Remove it or ask the repository owner why it is banned")),
-                    m.start(), m.end(), m.group()))
-        return hits
+        return self.scan_all([skel], [visible if visible is not None else ""]).get(0, [])
 
-    def _check_field(self, field: TextField, seen: set[str]) -> Iterator[Finding]:
-        for hit in self.scan(field.skeleton, visible=field.visible):
-            if hit.phrase.key in seen:
-                continue
-            seen.add(hit.phrase.key)
-            source = field.normalized if len(field.normalized) == len(field.skeleton) \
-                else field.skeleton
-            shown = excerpt(source, hit.start, hit.end) if hit.phrase.pattern else shorten(
-                hit.text)
-            yield self.finding(
-                field.pointer,
-                hit.phrase.message.format(found=shorten(hit.text, 60),
-                                          pattern=hit.phrase.pattern),
-                excerpt=shown, severity=hit.phrase.severity)
+    def scan_all(self, skels: list[str], visibles: list[str]) -> dict[int, list[PhraseHit]]:
+        """Injection phrases in many skeleton texts at once, by the index of the text."""
+        found: dict[int, list[PhraseHit]] = {}
+        kinds: set[tuple[int, str]] = set()
+        for k, hit in self._matcher.scan_all(skels) + self._compact.scan_all(squash_all(skels)):
+            if (k, hit.phrase.key) not in kinds:
+                kinds.add((k, hit.phrase.key))
+                found.setdefault(k, []).append(hit)
+        for k, visible in enumerate(visibles):
+            if (k, "marker") not in kinds and ":" in visible and (
+                    m := regex(_LINE_MARKERS).search(visible.casefold())):
+                found.setdefault(k, []).append(PhraseHit(
+                    Phrase("marker", (), "", _MARKER_MSG), m.start(), m.end(), m.group().strip()))
+        for pattern in self._extra:
+            for k, skel in enumerate(skels):
+                if m := pattern.search(skel):
+                    found.setdefault(k, []).append(PhraseHit(Phrase("extra", (), pattern.pattern, (
+                        "matches the repository's extra injection pattern {pattern!r}: "
+                        "{found!r}. Remove it or ask the repository owner why it is banned")),
+                        m.start(), m.end(), m.group()))
+        return found
+
+    def _finding(self, field: TextField, hit: PhraseHit) -> Finding:
+        source = field.normalized if len(field.normalized) == len(field.skeleton) \
+            else field.skeleton
+        shown = excerpt(source, hit.start, hit.end) if hit.phrase.pattern else shorten(hit.text)
+        return self.finding(
+            field.pointer,
+            hit.phrase.message.format(found=shorten(hit.text, 60), pattern=hit.phrase.pattern),
+            excerpt=shown, severity=hit.phrase.severity)
 
     def _check_decoded(self, field: TextField, encoding: str, decoded: str,
                        seen: set[str]) -> Iterator[Finding]:
-        visible = decoded
-        skel = skeleton(normalize(decoded))
-        for hit in self.scan(skel, visible=visible):
+        for hit in self.scan(skeleton(normalize(decoded)), visible=decoded):
             key = f"{hit.phrase.key}@decoded"
             if key in seen or hit.phrase.key in seen:
                 continue
