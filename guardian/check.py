@@ -115,7 +115,7 @@ def summarize(results: Sequence[CheckResult]) -> dict[str, Any]:
         "files": len({r.path for r in results}),
         "lessons": sum(1 for r in results if r.lesson_id is not None),
         "unreadable": sum(1 for r in results if r.lesson_id is None),
-        "blocked": sum(1 for r in results if r.blocked),
+        "blocked": sum(1 for r in results if r.blocked and r.lesson_id is not None),
         "passed": sum(1 for r in results if not r.blocked),
         "findings": {
             "block": sum(1 for f in findings if f.severity == "block" and not f.suppressed),

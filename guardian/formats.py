@@ -58,11 +58,13 @@ def render_text(results: Sequence[CheckResult], summary: dict[str, Any], *,
             lines.append(text)
             if finding.excerpt and not quiet:
                 lines.append(f"    | {finding.excerpt}")
-    if not quiet or summary["blocked"]:
+    if not quiet or summary["verdict"] == "block":
         counts = summary["findings"]
+        unreadable = (f", {summary['unreadable']} file(s) unreadable"
+                      if summary["unreadable"] else "")
         lines.append(
             f"guardian: {summary['lessons']} lesson(s) in {summary['files']} file(s): "
-            f"{summary['blocked']} blocked, {summary['passed']} passed "
+            f"{summary['blocked']} blocked, {summary['passed']} passed{unreadable} "
             f"({counts['block']} blocking, {counts['warn']} warning, "
             f"{counts['suppressed']} suppressed finding(s))")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -173,7 +173,7 @@ class Validator:
             yield SchemaError(
                 ptr, f"must be at most {schema['maxLength']} characters; got {len(value)}")
         if "pattern" in schema and not _compiled(schema["pattern"]).search(value):
-            yield SchemaError(ptr, f"{_short(value)} does not match {schema['pattern']!r}")
+            yield SchemaError(ptr, f"{_short(value)} does not match '{schema['pattern']}'")
 
     def _object(
         self, value: Mapping[Any, Any], schema: Mapping[str, Any], ptr: str

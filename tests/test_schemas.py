@@ -200,7 +200,7 @@ class TestDifferential:
         ({"id": "a", "kind": "guidance", "title": "t", "body": "b"}, set()),
         ({"id": "A", "kind": "tip", "title": "", "body": 1}, {"/id", "/kind", "/title", "/body"}),
         ({"id": "a", "kind": "guidance", "title": "t"}, {""}),
-        ({"id": "a", "kind": "guidance", "title": "t", "body": "b", "x-y": {}, "y": 1}, {"/y"}),
+        ({"id": "a", "kind": "guidance", "title": "t", "body": "b", "x-y": {}, "y": 1}, set()),
         ({"id": "a", "kind": "guidance", "title": "t", "body": "b",
           "provenance": {"line": 1.0}}, set()),
         ({"id": "a", "kind": "guidance", "title": "t", "body": "b",
