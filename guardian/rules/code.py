@@ -19,6 +19,7 @@ import binascii
 import codecs
 import io
 import re
+import textwrap
 import tokenize
 import unicodedata
 from collections import Counter
@@ -388,7 +389,7 @@ class CodeBlock:
     def where(self, line: int, col: int) -> str:
         """``code line 3:5`` or ``body line 12:5 (python block)``."""
         if self.field == "/code":
-            return f"code line {line}:{col}"
+            return f"code line {self.first_line + line - 1}:{col}"
         return f"{self.field.lstrip('/')} line {self.first_line + line - 1}:{col} (python block)"
 
 
@@ -441,17 +442,50 @@ def _strip_prompts(source: str) -> str:
 def code_blocks(lesson: Lesson) -> list[CodeBlock]:
     """The Python this rule checks in ``lesson``: its ``code`` and fenced blocks in its body."""
     blocks: list[CodeBlock] = []
-    if lesson.code is not None and lesson.code.strip():
-        blocks.append(CodeBlock("/code", lesson.code))
+    code = lesson.code
+    if code is not None and code.strip():
+        wrapped = _unwrap_fences(code)
+        if wrapped is None:
+            blocks.append(CodeBlock("/code", _dedent(code)))
+        else:  # an agent wrapped its code in Markdown fences: check what is inside
+            blocks.extend(CodeBlock("/code", _dedent(src), first) for first, src in wrapped)
     example = lesson.kind == "guidance"
+    if "```" not in lesson.body and "~~~" not in lesson.body:
+        return blocks
     for lang, first, source in fenced_blocks(lesson.body):
         if lang in _PYTHON_LANGS:
-            code = _strip_prompts(source) if lang in ("pycon", "python-repl") else source
-            blocks.append(CodeBlock("/body", code, first, strict=False, example=example))
+            text = _strip_prompts(source) if lang in ("pycon", "python-repl") else source
+            blocks.append(CodeBlock("/body", _dedent(text), first, strict=False,
+                                    example=example))
         elif not lang:
-            blocks.append(CodeBlock("/body", source, first, strict=False, example=example,
-                                    tagged=False))
+            blocks.append(CodeBlock("/body", _dedent(source), first, strict=False,
+                                    example=example, tagged=False))
     return blocks
+
+
+def _unwrap_fences(code: str) -> list[tuple[int, str]] | None:
+    """The Python fences of a ``code`` field made only of fences; None if it is plain code."""
+    if not code.lstrip().startswith(("```", "~~~")):
+        return None
+    found = fenced_blocks(code)
+    if not found or any(lang not in _PYTHON_LANGS and lang for lang, _, _ in found):
+        return None
+    lines = _LINE_BREAK.split(code)
+    inside = {first + k for _, first, src in found for k in range(src.count("\n") + 1)}
+    outside = [line for n, line in enumerate(lines, 1) if n not in inside and
+               not _FENCE.match(line) and line.strip() and not line.strip().startswith(
+                   ("```", "~~~"))]
+    if outside:
+        return None  # text outside the fences: judge the whole field (it will not parse)
+    return [(first, src) for _, first, src in found]
+
+
+def _dedent(source: str) -> str:
+    """``source`` without the indentation common to all its lines (a pasted method body)."""
+    for line in source.split("\n"):
+        if line.strip():
+            return textwrap.dedent(source) if line[:1] in (" ", "\t") else source
+    return source
 
 
 # ---------------------------------------------------------------------------------------------

@@ -190,6 +190,22 @@ class TestParsing:
         body = "```bash\neval \"$(pyenv init -)\"\n```\n"
         assert check(make(body=body)) == []
 
+    def test_code_wrapped_in_a_fence_is_unwrapped(self) -> None:
+        """A code field an agent wrapped in a python fence is checked on its content."""
+        assert check(make("```python\ndef f(x):\n    return sorted(x)\n```\n")) == []
+        findings = blocking("```python\nimport os\nos.system('id')\n```\n")
+        assert findings and findings[0].message.startswith("code line 3:1: os.system")
+
+    def test_text_outside_the_fence_is_not_ignored(self) -> None:
+        """Code after a closing fence is still judged (the whole field does not parse)."""
+        findings = blocking("```python\nx = 1\n```\nimport os; os.system('id')\n")
+        assert any("does not parse" in f.message for f in findings)
+        assert any("os.system" in f.message for f in findings)
+
+    def test_indented_snippet_is_dedented(self) -> None:
+        """A pasted method body with common indentation parses."""
+        assert check(make("    def area(self):\n        return self.w * self.h\n")) == []
+
     def test_fence_parser_reports_code_lines(self) -> None:
         """Fenced blocks come back with their language and first code line."""
         text = "intro\n\n~~~py\na = 1\n~~~\n\n  ```Python title\n  b = 2\n  ```\n"
