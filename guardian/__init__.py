@@ -11,26 +11,41 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "Change",
     "CheckContext",
     "CheckResult",
     "Config",
     "ConfigError",
     "ConflictError",
+    "DirectoryKnowledgeBase",
+    "Effect",
+    "Entry",
     "Finding",
     "GuardianError",
+    "ImportReport",
     "InputError",
     "KBError",
+    "KBState",
+    "KnowledgeBase",
     "LedgerError",
+    "LedgerKey",
     "Lesson",
     "LessonError",
+    "MemoryKnowledgeBase",
     "PluginError",
     "Policy",
     "PolicyPackError",
+    "Problem",
+    "ReadOnlyKnowledgeBase",
+    "RepairReport",
     "Source",
+    "VerifyReport",
     "__version__",
     "check_paths",
+    "import_lessons",
     "load_config",
     "load_lessons",
+    "register_action",
 ]
 
 _LAZY = {
@@ -53,6 +68,21 @@ _LAZY = {
     "ConflictError": "guardian.errors",
     "LedgerError": "guardian.errors",
     "PluginError": "guardian.errors",
+    "KnowledgeBase": "guardian.kb.store",
+    "MemoryKnowledgeBase": "guardian.kb.store",
+    "ReadOnlyKnowledgeBase": "guardian.kb.store",
+    "RepairReport": "guardian.kb.store",
+    "DirectoryKnowledgeBase": "guardian.kb.directory",
+    "Change": "guardian.kb.change",
+    "Entry": "guardian.kb.ledger",
+    "LedgerKey": "guardian.kb.ledger",
+    "KBState": "guardian.kb.replay",
+    "Effect": "guardian.kb.replay",
+    "register_action": "guardian.kb.replay",
+    "VerifyReport": "guardian.kb.verify",
+    "Problem": "guardian.kb.verify",
+    "import_lessons": "guardian.kb.importer",
+    "ImportReport": "guardian.kb.importer",
 }
 
 if TYPE_CHECKING:
@@ -69,6 +99,18 @@ if TYPE_CHECKING:
         PluginError,
         PolicyPackError,
     )
+    from guardian.kb.change import Change
+    from guardian.kb.directory import DirectoryKnowledgeBase
+    from guardian.kb.importer import ImportReport, import_lessons
+    from guardian.kb.ledger import Entry, LedgerKey
+    from guardian.kb.replay import Effect, KBState, register_action
+    from guardian.kb.store import (
+        KnowledgeBase,
+        MemoryKnowledgeBase,
+        ReadOnlyKnowledgeBase,
+        RepairReport,
+    )
+    from guardian.kb.verify import Problem, VerifyReport
     from guardian.loaders import load_lessons
     from guardian.policy.base import CheckContext
     from guardian.policy.engine import Policy

@@ -46,12 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"guardian.cli.{name}")
-        except ModuleNotFoundError as exc:  # TEMPORARY while subcommands land
-            if exc.name == f"guardian.cli.{name}":
-                continue
-            raise
+        module = importlib.import_module(f"guardian.cli.{name}")
         module.register(sub)
     return parser
 
