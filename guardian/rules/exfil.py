@@ -55,10 +55,9 @@ t.ly v.gd tiny.cc s.id bl.ink lnkd.in shorte.st adf.ly tr.im short.gy soo.gd x.c
 spoo.me clck.ru u.to tiny.one shorturl.com rebrandly.com
 """)
 _RAW_HOSTS = _names("raw.githubusercontent.com gist.githubusercontent.com gist.github.com")
-_RESERVED_SUFFIXES = (".localhost", ".local", ".test", ".example", ".invalid", ".internal",
-                      ".example.com", ".example.net", ".example.org",
-                      ".lan", ".home.arpa")
-_RESERVED = frozenset(("localhost", "example.com", "example.net", "example.org"))
+_RESERVED_SUFFIXES = (".test", ".example", ".invalid", ".internal", ".local", ".lan",
+                      ".home.arpa", ".example.com", ".example.net", ".example.org")
+_RESERVED = frozenset(("example.com", "example.net", "example.org"))
 _NET_SCHEMES = _names("http https ws wss ftp ftps sftp ssh gopher telnet dict ldap")
 _DOTS = str.maketrans({"。": ".", "．": ".", "｡": "."})
 
@@ -174,13 +173,14 @@ def _idna(domain: str) -> str:
 _URL = re.compile(
     r"(?:[a-z][a-z0-9+.-]{1,15}://|//(?=[a-z0-9-]+\.[a-z])|www\.)"
     r"(?:[^\s\"'`<>\[\]{}()|^]+|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}|\$\([^()\n]{0,120}\)"
-    r"|<[^<>\s]{1,60}>|\([^()\s]{0,80}\)|\[[0-9a-fA-F:.]{2,45}\])+", re.I)
+    r"|<[^<>\s]{1,60}>|\([^()\s]{0,80}\)|\[[^\[\]\s]{1,60}\])+", re.I)
 _IMAGE_BEFORE = re.compile(r"(?:!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}?src\s*=\s*[\"']?)$",
                            re.I)
 _REF_IMAGE = re.compile(r"!\[[^\]\n]*\]\[([^\]\n]+)\]")
 _REF_DEF = re.compile(r"\s*\[([^\]]+)\]:\s*<?$")
 _TEMPLATE = re.compile(
-    r"\{[^{}]*\}|\$\{?[A-Za-z_]\w*|\$\(|`|<[^<>]+>|%\(\w+\)s|%[sdr](?![0-9a-fA-F])")
+    r"\{[^{}]*\}|\$\{?[A-Za-z_]\w*|\$\(|`|<[^<>]+>|\[[^\[\]]+\]|%\(\w+\)s"
+    r"|%[sdr](?![0-9a-fA-F])")
 _CONCAT_AFTER = re.compile(r"[\"'`]\s*(?:\+|%|\.format\(|\|\|)|\s*\+\s*[A-Za-z_(]|[{<$]")
 _DATA_PARAMS = _names("""
 data d payload key apikey api_key api-key token access_token auth secret env environ content
@@ -190,22 +190,34 @@ hex blob output out ssh x
 """)
 _SENSITIVE_WORDS = re.compile(
     r"(?i)id_(?:rsa|dsa|ecdsa|ed25519)|\.ssh|\.env\b|passwd|shadow|api_?key|secret|token|password"
-    r"|credential|environ|printenv|cookie|conversation|history|prompt|memory|\.aws|netrc")
+    r"|credential|environ|printenv|cookie|conversation|history|prompt|memory|\.aws|netrc|\benv\b"
+    r"|transcript|\bkey\b")
+#: What an agent would put into a templated URL to leak the chat itself.
+_CHAT_WORDS = re.compile(r"(?i)message|chat|summary|context|user_?input|question|answer|response"
+                         r"|reply|conversation|history|prompt|memory|session")
 _OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{12,}")
 
 _SENSITIVE_OBJECT = re.compile(
     r"(?P<high>~/\.ssh\b|\.ssh/|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
     r"|/etc/(?:passwd|shadow|sudoers)\b|\.aws/(?:credentials|config)\b|~/\.aws\b|\.netrc\b"
     r"|\.git-credentials\b|\.pypirc\b|\.npmrc\b|\.docker/config\.json|\.kube/config\b|kubeconfig"
-    r"|\.gnupg\b|\.(?:bash|zsh)_history\b|/proc/self/environ\b"
-    r"|\b(?:private|ssh|gpg|pgp|signing|deploy) keys?\b"
+    r"|\.gnupg\b|\.(?:bash|zsh)_history\b|/proc/self/environ\b|\bprivate keys?\b"
     r"|\b(?:environment variables|env vars?|environment vars?|the environment|your environment"
     r"|os\.environ|printenv|\$\(env\)|env|all env\w*)\b|\bcookies?\b"
-    r"|\b(?:knowledge base|kb|memory files?|agents\.md|claude\.md|system prompt|chat history"
-    r"|chat logs?|transcripts?|(?:entire|whole|full|this|our|the|user's) conversation)\b)"
+    r"|\b(?:knowledge base|kb|memory files?|your memory|agents\.md|claude\.md|system prompt"
+    r"|chat history|chat logs?|transcripts?|(?:entire|whole|full|this|our|the|user['’]s)"
+    r" conversation|conversation history|(?:the )?user['’]s (?:messages?|input|questions?"
+    r"|prompts?|data|files?|code|answers?)|(?:previous|last|earlier|entire|full) (?:messages?"
+    r"|responses?|answers?|turns?))\b)"
     r"|(?P<generic>\b(?:api|access|secret|auth|bearer|session|refresh|github|openai|anthropic|aws"
-    r"|npm|pypi|slack|stripe|personal access|oauth)[ _-]?(?:keys?|tokens?)\b|\btokens?\b"
-    r"|\bcredentials?\b|\bsecrets?\b|\bpasswords?\b|\bpasswd\b|\bapi ?keys?\b|\bkeys\b)")
+    r"|npm|pypi|slack|stripe|personal access|oauth|ssh|gpg|pgp|signing|deploy)[ _-]?(?:keys?"
+    r"|tokens?)\b|\btokens?\b|\bcredentials?\b|\bsecrets?\b|\bpasswords?\b|\bpasswd\b"
+    r"|\bapi ?keys?\b|\bkeys\b)"
+    r"|(?P<data>\b(?:(?:every|all|each|any|the) files? (?:you|the agent|it|we) (?:read|open"
+    r"|see|edit|touch|access|change)\w*|(?:the )?source code|(?:the |this |whole |entire )"
+    r"(?:codebase|repo|repository|project)|file contents|contents of (?:every|all|each|the)"
+    r" files?|(?:every|each|all) (?:command|tool) outputs?|command outputs?|test results"
+    r"|terminal output)\b)")
 _SEND_VERBS = (
     "send sent sending upload uploaded uploading exfiltrate exfiltrated exfiltrating "
     "exfiltration leak leaked leaking email emailed emailing mail mailed mailing transmit "
@@ -213,7 +225,8 @@ _SEND_VERBS = (
     "post posted posting share shared sharing push pushed pushing copy copied copying sync synced "
     "syncing report submit submitted dump dumped pipe piped attach attached include included "
     "append appended add added put embed embedded encode encoded publish published expose exposed "
-    "write wrote relay deliver smuggle smuggled smuggling")
+    "write wrote relay deliver smuggle smuggled smuggling save saved saving backup mirror mirrored "
+    "archive archived transfer transferred stream streamed ship shipped log logged")
 _SEND_VERB = re.compile(r"\b(?:" + "|".join(_SEND_VERBS.split()) + r"|e-mail(?:ed|ing)?)\b")
 _PASSIVE_SEND = re.compile(
     r"\b(?:be|is|are|get|gets|being|been)\s+(?:\w+ly\s+)?(?:sent|uploaded|posted|e-?mailed"
@@ -225,14 +238,19 @@ _TLDS = (r"com|net|org|io|site|app|dev|xyz|ru|cn|me|co|info|biz|tk|top|cc|pw|liv
 _BARE_HOST = re.compile(rf"(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![a-z0-9-])(?:/\S*)?")
 _TLD_DOT = re.compile(rf"\.(?:{_TLDS})(?![a-z0-9-])")
 _DEST_WORDS = _names("pastebin paste bin hastebin gist gists webhook webhooks discord telegram "
-                     "channel requestbin request ngrok server attacker endpoint host url address "
-                     "site bucket repo link")
+                     "channel requestbin request requests ngrok server attacker endpoint host url "
+                     "address site bucket repo link links query images image")
 _DEST_PHRASE = re.compile(
     r"\b(?:pastebin|paste ?bin|hastebin|gists?|webhooks?|discord|telegram|slack channel"
     r"|request ?bin|ngrok|my server|our server|their server|attacker|external (?:server|endpoint"
     r"|host|url|address|site|service|api)|remote (?:server|endpoint|host|url|address)|this (?:url"
     r"|endpoint|address|server|webhook|link)|the (?:following|below) (?:url|endpoint|address"
-    r"|server)|(?:url|endpoint|address|server) below|public (?:server|bucket|paste|gist|repo))\b")
+    r"|server)|(?:url|endpoint|address|server) below|public (?:server|bucket|paste|gist|repo)"
+    r"|query (?:string|param(?:eter)?s?)|url param(?:eter)?s?|(?:image|markdown) (?:urls?|links?)"
+    r"|markdown images?|(?:next|every|each|outgoing|any) (?:web |http )?requests?|the url|a url"
+    r"|an? (?:http|web) request)\b")
+_AUTH_USE = re.compile(r"\b(?:header|authorization|bearer|auth(?:enticate|orize)?|log ?in|oauth"
+                       r"|sign in)\b")
 _CLAUSE_BREAK = re.compile(r"\b(?:once|when|after|before|if|while|and then|unless)\b")
 
 _STRONG_NOUN = (r"instructions?|rules(?:et)?|directives?|commands?|prompts?|system prompt|orders"
@@ -246,7 +264,16 @@ _FETCH_BEFORE = re.compile(
 _FOLLOW_AFTER = re.compile(
     r"[^!?;]{0,100}?\b(?:and|then|&)\s+(?:(?:carefully|strictly|always|blindly|just|also"
     r"|immediately)\s+)?(?P<verb>follow|obey|comply with|adopt|act on|do whatever|do what"
-    r"|carry out|execute|run|apply|implement)\b")
+    r"|carry out|execute|run|apply|implement)\b(?P<what>[^!?;]{0,40})")
+_INSTRUCTION_OBJECT = re.compile(
+    r"\b(?:instructions?|rules|directives?|commands?|orders|it says|they say|says|there"
+    r"|therein|contents?|whatever|everything|them|it)\b")
+_REMOTE_NOURL = re.compile(
+    r"\b(?:load|fetch|download|pull|get|read|retrieve|import|sync)\s+(?:(?:additional|new"
+    r"|updated|the latest|latest|your|the|fresh|extra|further|real|more)\s+){0,3}(?:instructions"
+    r"|rules|directives|system prompt|prompts?|orders|guidance)\s+from\s+(?:(?:a|the|this|that"
+    r"|an|some|our|my)\s+)?(?:remote|external|online|web|url|link|server|endpoint|website|site"
+    r"|gist|pastebin|internet|cdn|http)")
 _NOUN_BEFORE = re.compile(
     rf"(?:\b(?:follow|obey|apply|adopt|load|fetch|read|execute|comply with|defer to|take|download"
     rf"|pull|get|sync|update|refresh|retrieve|import|use)\s+{_DETERMINERS}"
@@ -287,7 +314,7 @@ _SUBST_BAD = re.compile(
 _PIPE_FROM = re.compile(
     rf"(?:^|[;&|`]\s*)(?:cat|base64|tar|zip|gzip|xxd|env|printenv|history)\b[^|\n]*"
     rf"(?:{_SENSITIVE_PATH}|\benv\b|\bprintenv\b|\s~/?\s|\s/\s)[^|\n]*\|"
-    r"|(?:^|[;&|`]\s*)(?:env|printenv)\s*\|")
+    r"|\b(?:env|printenv|set)\s*\|")
 _REDIRECT = re.compile(r"\b(?:nc|ncat|netcat|socat|telnet|sendmail|mailx?|mutt)\b[^\n|;&]*<\s*"
                        r"(?P<file>[^\s<`]+)")
 _DEV_TCP = re.compile(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
@@ -315,7 +342,9 @@ _G_SENSITIVE = _names(
     "pypirc npmrc docker kube kubeconfig gnupg bash_history zsh_history environ environment "
     "private gpg pgp signing deploy vars var printenv cookie cookies kb knowledge memory agents "
     "claude system chat transcript transcripts conversation key keys token tokens credential "
-    "secret secrets password passwords apikey api_key")
+    "secret secrets password passwords apikey api_key user messages message previous last "
+    "earlier responses files file source codebase repo repository project contents outputs "
+    "output results")
 _G_FETCH = _names("fetch download load read get retrieve pull curl wget open visit grab check "
                   "consult go navigate browse")
 _G_FOLLOW = _names("follow obey comply adopt act whatever what carry execute run apply implement")
@@ -426,6 +455,20 @@ def _sentence_after(text: str, pos: int, width: int) -> str:
     return window[:min(cuts)] if cuts else window
 
 
+_NEGATED_OBJECT = re.compile(r"\b(?:not|never|no|without)\s+(?:\w+\s+)?$")
+_FRAME = re.compile(r"\b(?:attackers?|malicious|injection|untrusted|phishing|suspicious|refuse"
+                    r"|such (?:text|instructions?|requests?|messages?)|red flags?|poisoned)\b")
+
+
+def _quoted_example(text: str, pos: int) -> bool:
+    """True when ``pos`` sits inside quotes in a sentence that describes an attack."""
+    lo = max(text.rfind(". ", 0, pos), text.rfind("; ", 0, pos)) + 1
+    hi = text.find(". ", pos)
+    sentence = text[lo:hi if hi != -1 else len(text)]
+    quotes = sum(text.count(q, lo, pos) for q in "\"“”'‘’")
+    return quotes % 2 == 1 and bool(_FRAME.search(sentence))
+
+
 Hit = tuple[Severity, str, str]  # severity, message, excerpt
 Dest = tuple[int, int, str]  # start, end, text of a destination in the skeleton
 
@@ -449,6 +492,10 @@ class ExfiltrationRule(BaseRule):
         # "docs.python.org.evil.com", "github.com-login.io": an allowed name used as a prefix
         names = "|".join(re.escape(d) for d in sorted(self._allow, key=len, reverse=True))
         self._embedded = re.compile(rf"(?:^|\.)(?:{names})[.-]" if names else r"(?!)")
+        self._path_disguise = re.compile(
+            rf"^/+@?(?:[\w-]+\.)*(?:{names})(?:[/:?#]|$)" if names else r"(?!)")
+        self._fragment_disguise = re.compile(
+            rf"#@?(?:[\w-]+\.)*(?:{names})\b" if names else r"(?!)")
         self._cache: dict[str, tuple[Url, str, str] | None] = {}
 
     # -- classification ----------------------------------------------------------------------
@@ -480,9 +527,13 @@ class ExfiltrationRule(BaseRule):
                 return "block", f"a raw public IP address ({ip}) hides who receives the request"
             if ip.is_private and not any(ip in net for net in _DOC_NETS):
                 return "private", f"a raw private IP address ({ip})"
-            return "local", ""
-        if host in _RESERVED or host.endswith(_RESERVED_SUFFIXES) or "." not in host:
-            return "local", ""
+            return "reserved", ""
+        if host == "localhost" or host.endswith(".localhost") or "." not in host:
+            return "local", ""  # this machine, or a container/service name on its network
+        if host in _RESERVED or host.endswith(_RESERVED_SUFFIXES):
+            return "reserved", ""  # documentation names (RFC 2606/6761): nobody receives data
+        if self._path_disguise.search(url.path) or self._fragment_disguise.search(url.text):
+            return "block", f"{host} hides behind an allowed domain name in its path"
         if host_matches(host, COLLECTORS) or any(
                 (host == h or host.endswith("." + h)) and url.path.lower().startswith(p)
                 for h, p in COLLECTOR_PATHS):
@@ -498,34 +549,41 @@ class ExfiltrationRule(BaseRule):
             return "block", f"{url.display_host!r} imitates an allowed domain"
         return "outside", ""
 
-    def data_in(self, url: Url, after: str, image: bool) -> tuple[Severity, str] | None:
-        """Why ``url`` carries data out (templated or opaque query values), if it does."""
+    def data_in(self, url: Url, after: str, image: bool) -> tuple[Severity, str, bool] | None:
+        """Why ``url`` carries data out, if it does: ``(severity, why, names_secret_data)``."""
         values = "&".join(p.partition("=")[2] for p in re.split(r"[&;]", url.query)) if (
             "=" in url.query) else url.query
         if values and _TEMPLATE.search(values):
-            return "block", "its query string is a template the agent would fill with data"
+            return ("block", "its query string is a template the agent would fill with data",
+                    bool(_SENSITIVE_WORDS.search(values) or _CHAT_WORDS.search(values)))
         if (url.text.endswith(("=", "?")) or not url.query) and _CONCAT_AFTER.match(after):
             if url.text.endswith(("=", "?")):
-                return "block", "data is concatenated onto its query string"
-            return "warn", "data is concatenated onto its path"
+                return "block", "data is concatenated onto its query string", False
+            return ("block" if image else "warn"), "data is concatenated onto its path", False
+        if url.text.endswith("="):
+            last = unquote(re.split(r"[&;?]", url.text)[-1][:-1]).lower()
+            if image or last in _DATA_PARAMS:
+                why = f"it ends in an empty {last!r} parameter for the agent to fill"
+                return "block", why, True
         for pair in re.split(r"[&;]", url.query):
             name, _, value = pair.partition("=")
             value = unquote_plus(value)
             name = unquote(name).lower()
             if not value:
                 continue
-            if _SENSITIVE_WORDS.search(value):
-                return "block", f"its parameter {name!r} names secret data"
+            if _SENSITIVE_WORDS.search(value) and (name in _DATA_PARAMS or re.fullmatch(
+                    r"[A-Z_$.~/-]+", value)):
+                return "block", f"its parameter {name!r} names secret data", True
             opaque = [t for t in _OPAQUE.findall(value) if entropy(t) >= 3.3 and (
                 any(c.isdigit() for c in t) or entropy(t) >= 3.8)]
             if name in _DATA_PARAMS and opaque:
-                return "block", f"its parameter {name!r} carries an encoded value"
+                return "block", f"its parameter {name!r} carries an encoded value", False
             if any(len(t) >= (16 if image else 40) for t in opaque):
-                return "block", f"its parameter {name!r} carries a long encoded value"
+                return "block", f"its parameter {name!r} carries a long encoded value", False
         if _TEMPLATE.search(url.path):
             if _SENSITIVE_WORDS.search(url.path):
-                return "block", "its path is a template for secret data"
-            return "warn", "its path is a template the agent would fill in"
+                return "block", "its path is a template for secret data", True
+            return ("block" if image else "warn"), "its path is a template filled with data", False
         return None
 
     # -- scanning ------------------------------------------------------------------------------
@@ -562,6 +620,12 @@ class ExfiltrationRule(BaseRule):
         follow = not _G_FETCH.isdisjoint(words) and not _G_FOLLOW.isdisjoint(words)
         noun = not _G_NOUN.isdisjoint(words)
         always = not _G_ALWAYS.isdisjoint(words) and not _G_FETCH.isdisjoint(words)
+        if noun and "from" in words:
+            for m in _REMOTE_NOURL.finditer(sk):
+                if not negated(sk, m.start()):
+                    yield ("block", "loads instructions from a remote source: what is reviewed "
+                           "here is not what the agent will obey once that source changes; copy "
+                           "the needed content into the lesson instead", scrub(m.group()))
         if sends or follow or noun or always:
             dests = self._destinations(sk, words, hosts=sends or noun)
             if sends:
@@ -572,11 +636,11 @@ class ExfiltrationRule(BaseRule):
             yield from self._shell(code)
         if not _G_NET.isdisjoint(words) and not _G_SOURCE.isdisjoint(words) and _NET_CALL.search(
                 code):
-            m = _CODE_SOURCE.search(code)
-            if m:
+            source = _CODE_SOURCE.search(code)
+            if source:
                 yield ("block", "code sends the environment, cookies or a credential file over "
                        "the network: that is exfiltration; pass only the single value a request "
-                       "needs, and never read key files in a lesson", scrub(m.group()))
+                       "needs, and never read key files in a lesson", scrub(source.group()))
 
     def _urls(self, code: str) -> Iterator[Hit]:
         image_refs = {m.group(1).lower() for m in _REF_IMAGE.finditer(code)} if "![" in code else (
@@ -586,7 +650,7 @@ class ExfiltrationRule(BaseRule):
             if judged is None:
                 continue
             url, category, reason = judged
-            if category in ("local", "allowed"):
+            if category == "local":
                 continue
             before = code[max(0, start - 220):start]
             ref = _REF_DEF.match(before.rsplit("\n", 1)[-1]) if image_refs else None
@@ -601,10 +665,13 @@ class ExfiltrationRule(BaseRule):
                        "documentation host", shown)
                 continue
             data = self.data_in(url, after, image)
-            if data is not None and data[0] == "block":
-                yield ("block", f"{what} to {url.host}, outside the allowed domains, carries data: "
-                       f"{data[1]}; a rendered or fetched link leaks it — remove the data from "
-                       "the URL", shown)
+            trusted = category in ("allowed", "reserved")
+            if data is not None and data[0] == "block" and (not trusted or image or data[2]):
+                where = "an allowed host" if trusted else f"{url.host}, outside the allowed domains"
+                yield ("block", f"{what} to {where} carries data: {data[1]}; a rendered or "
+                       "fetched link leaks it — remove the data from the URL", shown)
+            elif trusted:
+                continue
             elif category == "private":
                 yield ("warn", f"{what} uses {reason}; prefer a host name and make sure nothing "
                        "is sent to it", shown)
@@ -674,16 +741,16 @@ class ExfiltrationRule(BaseRule):
                         verb.end():verb.end() + 1] in ("(", "_", "."):
                     continue  # requests.post(...), send_report: code, not an instruction
                 between = before[verb.end():]
-                obj = _SENSITIVE_OBJECT.search(between, 0, 70)
+                obj = _SENSITIVE_OBJECT.search(between, 0, 80)
                 if obj is not None:
-                    found = (base + verb.start(), obj)
+                    found = (base + verb.start(), obj, base + verb.end() + obj.start())
                     break
                 if len(between) <= 12:  # "post to <dest> the contents of ~/.ssh"
                     after = _sentence_after(sk, end, 60)
                     obj = _SENSITIVE_OBJECT.search(after)
                     if obj is not None and obj.group("high") and not _CLAUSE_BREAK.search(
                             after, 0, obj.start()):
-                        found = (base + verb.start(), obj)
+                        found = (base + verb.start(), obj, end + obj.start())
                         break
             if found is None:
                 passive = _PASSIVE_SEND.search(before)
@@ -693,17 +760,21 @@ class ExfiltrationRule(BaseRule):
                 obj = _SENSITIVE_OBJECT.search(before, 0, passive.start())
                 if obj is None:
                     continue
-                found = (base + obj.start(), obj)
-            vstart, obj = found
-            if negated(sk, vstart):
+                found = (base + obj.start(), obj, base + obj.start())
+            vstart, obj, ostart = found
+            if negated(sk, vstart) or _NEGATED_OBJECT.search(sk, max(0, ostart - 16), ostart):
                 continue
-            severity = self._dest_severity(dest, high=obj.group("high") is not None)
+            if _quoted_example(sk, vstart):
+                continue
+            tier = "high" if obj.group("high") else "generic" if obj.group("generic") else "data"
+            window = sk[vstart:end + 60]
+            severity = self._dest_severity(dest, tier, auth=bool(_AUTH_USE.search(window)))
             if severity is None:
                 continue
             yield (severity, f"instructs sending {obj.group()} to {scrub(dest[:60])}: that hands "
                    "secrets or private data to an outside party; lessons must never move "
-                   "credentials, the environment, keys or the agent's memory off the machine",
-                   scrub(sk[vstart:end][:160]))
+                   "credentials, the environment, keys, files or the agent's memory off the "
+                   "machine", scrub(sk[vstart:end][:160]))
 
     def _dest_url(self, dest: str) -> Url | None:
         if "://" in dest or dest.startswith(("www.", "//")):
@@ -712,19 +783,25 @@ class ExfiltrationRule(BaseRule):
             return parse_url("https://" + _clean(dest))
         return None
 
-    def _dest_severity(self, dest: str, *, high: bool) -> Severity | None:
+    def _dest_severity(self, dest: str, tier: str, *, auth: bool) -> Severity | None:
+        """How bad sending data of ``tier`` (high, generic, data) to ``dest`` is."""
         url = self._dest_url(dest)
         if url is not None:
-            category, _ = self.classify(url)
-            if category == "local":
-                return None
-            if category == "allowed" and not high:
-                return "warn"
+            category = self.classify(url)[0]
+            trusted = category == "allowed"
         elif "@" in dest:
             domain = dest.rsplit("@", 1)[-1]
-            if host_matches(domain, self._allow) and not high:
-                return "warn"
-        return "block"
+            category = "outside"
+            trusted = host_matches(domain, self._allow) and domain not in _RESERVED
+        else:
+            category, trusted = "phrase", False
+        if category == "local":
+            return None
+        if category == "block" or tier == "high":
+            return "block"
+        if tier == "generic" and auth:
+            return "warn"  # "send the token in the Authorization header to https://api..."
+        return "warn" if trusted else "block"
 
     def _remote(self, sk: str, dests: list[Dest], *, follow: bool, noun: bool,
                 always: bool) -> Iterator[Hit]:
@@ -742,20 +819,22 @@ class ExfiltrationRule(BaseRule):
                     category, _ = self.classify(url)
                     strong = m.group("verb") in ("follow", "obey", "comply with", "adopt",
                                                  "act on", "do whatever", "do what", "carry out")
-                    outside = category in ("block", "outside", "private")
-                    severity = "block" if strong and (outside or rawish) else "warn"
+                    outside = category in ("outside", "private", "reserved")
+                    instructions = bool(_INSTRUCTION_OBJECT.search(m.group("what")))
+                    severity = "block" if strong and (
+                        rawish or category == "block" or (outside and instructions)) else "warn"
             if severity is None and noun:
                 m = _NOUN_BEFORE.search(before)
                 if m is not None:
                     category, _ = self.classify(url)
-                    outside = category in ("block", "outside", "private")
+                    outside = category in ("block", "outside", "private", "reserved")
                     weak = re.fullmatch(_WEAK_NOUN, m.group("noun") or m.group("noun2") or "")
                     severity = "warn" if weak else ("block" if outside or rawish else "warn")
             if severity is None and always and _ALWAYS_BEFORE.search(before):
                 category, _ = self.classify(url)
                 if rawish or category == "block":
                     severity = "block"
-                elif category in ("outside", "private"):
+                elif category in ("outside", "private", "reserved"):
                     severity = "warn"
             if severity is None or category == "local" or negated(sk, start - len(before)):
                 continue
