@@ -104,6 +104,9 @@ _CATEGORIES: dict[str, tuple[str, str, bool]] = {
         "the environment holds API keys and tokens; dumping it is the first step of "
         "exfiltration",
         "read the one variable you need with os.environ.get('NAME')", True),
+    "secret-env": (
+        "an API key read by lesson code can go wherever that code can reach",
+        "let the caller pass credentials in; lesson code should not fetch them", False),
     "secret-file": (
         "credential files and process memory hold secrets",
         "lesson code must not read credentials; let the caller pass what is needed", True),
@@ -948,7 +951,7 @@ class _Analyzer:
                          "what Python, the loader or pytest run")
             elif isinstance(parent.ctx, ast.Load) and isinstance(key, str) and \
                     _SECRETISH_ENV.search(key):
-                self.hit(parent, "environ", f"reads the secret-looking variable {key}",
+                self.hit(parent, "secret-env", f"reads the secret-looking variable {key}",
                          soft=True)
             elif isinstance(parent.ctx, ast.Load) and key is None:
                 self.dynamic_env_read = parent
@@ -1098,7 +1101,7 @@ class _Analyzer:
         elif name in ("os.getenv", "os.environ.get") and args:
             key = self.fold(args[0])
             if isinstance(key, str) and _SECRETISH_ENV.search(key):
-                self.hit(node, "environ", f"reads the secret-looking variable {key}", soft=True)
+                self.hit(node, "secret-env", f"reads the secret-looking variable {key}", soft=True)
             elif key is None:
                 self.dynamic_env_read = node
         elif name in ("os.putenv", "os.environ.setdefault") and args:
