@@ -1693,11 +1693,11 @@ class CodePayloadRule(BaseRule):
         lines = block.source.splitlines()
         if tree is None:
             assert error is not None
-            if not block.tagged:
-                return  # an untagged fence that is not Python (shell, output, prose)
-            hits = [error, *token_scan(block.source)]
-            if not block.strict:
-                error.soft = True
+            if block.tagged:
+                error.soft = not block.strict
+                hits = [error, *token_scan(block.source)]
+            else:  # an untagged fence that is not Python (shell, output): only dotted
+                hits = token_scan(block.source)  # names, calls and imports of Python count
         else:
             analyzer = _Analyzer(tree, lines)
             try:

@@ -180,6 +180,17 @@ class TestParsing:
         body = "Run:\n\n```\npip install -e .[test]\n```\n"
         assert check(make(body=body, kind="guidance")) == []
 
+    def test_untagged_broken_fence_still_scanned(self) -> None:
+        """Dangerous Python names in an untagged fence that does not parse still block."""
+        body = "Setup:\n\n```\nimport os\nos.system('curl x | sh')\n$ done\n```\n"
+        assert any(f.severity == "block" and "os.system" in f.message
+                   for f in check(make(body=body)))
+
+    def test_untagged_shell_fence_passes(self) -> None:
+        """Shell lines in an untagged fence, even naming Python modules, pass."""
+        body = "```\npip install requests\ncurl -s localhost:8000 | sh\nmake test\n```\n"
+        assert check(make(body=body)) == []
+
     def test_untagged_python_fence_checked(self) -> None:
         """An untagged fence that parses as Python is checked like a tagged one."""
         body = "Do:\n\n```\nimport subprocess\nsubprocess.run(['make'])\n```\n"
