@@ -79,9 +79,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         text = render_text(results, summary, show_suppressed=args.show_suppressed,
                            quiet=args.quiet)
     if args.output:
-        from guardian.fsutil import atomic_write_text
+        from guardian.kb.fsio import atomic_write
 
-        atomic_write_text(Path(args.output), text)
+        atomic_write(Path(args.output), text.encode("utf-8"))
     else:
         out.write(text)
     return 1 if summary["verdict"] == "block" else 0
