@@ -264,6 +264,8 @@ def _protected_kind(path: str) -> str | None:
     return next(what for pattern, what in _PROTECTED_EACH if pattern.search(path))
 
 
+#: Kinds that, merely named in code that writes to computed paths, betray the target.
+_MENTION_KINDS = frozenset(what for _, what in _PROTECTED_KINDS[:5])
 _HARMLESS_ABSOLUTE = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 _SECRET_PATH = re.compile(
     r"(?:^|/)\.ssh(?:/|$)|id_(?:rsa|dsa|ecdsa|ed25519)|(?:^|/)\.aws/|(?:^|/)\.netrc$|"
@@ -1310,8 +1312,7 @@ class _Analyzer:
             self.secret_names.add(value)
         if _PROC_ENVIRON.search(value):
             self.hit(node, "environ", f"names {value!r}, another process's environment")
-        elif _PATHISH.search(value) and _PROTECTED.search(value) and not value.startswith(
-                ("/usr/bin/env", "/bin/")):
+        elif _PATHISH.search(value) and _protected_kind(value) in _MENTION_KINDS:
             self.protected_mentions.append((node, value))
 
     def _check_built_string(self, node: ast.AST) -> None:

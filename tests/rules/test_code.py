@@ -682,6 +682,12 @@ class TestWrites:
         assert blocking("import tomllib\nwith open('pyproject.toml', 'rb') as f:\n"
                         "    cfg = tomllib.load(f)\n") == []
 
+    def test_suffix_check_with_write_passes(self) -> None:
+        """Checking for a .py suffix while writing to a given path is ordinary."""
+        code = ("def save(path, text):\n    if not path.endswith('.py'):\n"
+                "        raise ValueError(path)\n    open(path, 'w').write(text)\n")
+        assert blocking(code) == []
+
     def test_docstring_mention_with_write_passes(self) -> None:
         """A docstring that mentions tests/ does not turn a generic writer into an attack."""
         code = "def save(path, text):\n    '''Used by tests/ too.'''\n    open(path, 'w')" \
