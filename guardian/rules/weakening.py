@@ -27,14 +27,16 @@ from guardian.text import TextField
 
 _CUT = re.compile(
     r"[.!?;:](?:\s|$)|\n|—|–|\s-\s|\b(?:but|just|simply|however|otherwise|then|so|instead(?! of)"
-    r"|and|or)\b")
+    r")\b")
 _NEGATOR = re.compile(
     r"\b(?:never|not|don['’]?t|do not|does not|doesn['’]?t|didn['’]?t|did not|won['’]?t|will not"
     r"|cannot|can['’]?t|shouldn['’]?t|should not|mustn['’]?t|must not|avoid(?:ing)?|instead of"
     r"|rather than|refrain from|resist(?: the urge)? to|stop|without|nor|neither|no need to"
     r"|no reason to|no longer|prohibit\w*|forbid\w*|against|isn['’]?t|aren['’]?t|is not|are not"
     r"|wrong to|bad idea to|anti-pattern to)\b")
-_NOT_NEGATING = re.compile(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back)\b")
+_NOT_NEGATING = re.compile(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back|worry"
+                           r"|bother|panic|stress|overthink|care)\b")
+_COORDINATED = re.compile(r"^(?:\s*[a-z]+(?:\s+out)?\s*(?:,|\bor\b|\bnor\b|\band\b))+")
 _FILLER = re.compile(
     r"(?:\s+(?:ever|even|just|simply|blindly|silently|quietly|automatically|be|to|try|want|need"
     r"|have|go|you|we|i|agents?|the agent|it|they|also|yet|merely|use|using|run|running|pass"
@@ -43,7 +45,10 @@ _FILLER = re.compile(
 _POST_NEGATION = re.compile(
     r"^[^.!?;]{0,40}?\b(?:is|are|was|would be|just|only)\s+(?:not|never|an? anti-pattern"
     r"|forbidden|prohibited|cheating|a bad idea|bad practice|wrong|unacceptable|dangerous"
-    r"|harmful|a smell)\b|^[^.!?;]{0,40}?\b(?:hides|masks|conceals|defeats|only hides)\b")
+    r"|harmful|a smell)\b|^[^.!?;]{0,40}?\b(?:hides|masks|conceals|defeats|only hides)\b"
+    r"|^[^.!?;]{0,40}?\b(?:requires?|needs?|must have|must get) (?:\w+ )?(?:approval|review"
+    r"|a reason|sign-off|justification|an issue)\b|^[^.!?;]{0,40}?\bmust be (?:approved|justified"
+    r"|reviewed)\b")
 
 
 def negated(text: str, pos: int, *, window: int = 90) -> bool:
@@ -54,6 +59,7 @@ def negated(text: str, pos: int, *, window: int = 90) -> bool:
         before = before[cuts[-1].end():]
     for m in _NEGATOR.finditer(before):
         gap = re.sub(r"[`*_\"']", " ", before[m.end():])
+        gap = _COORDINATED.sub("", gap)  # "don't delete, skip or comment out tests"
         if _NOT_NEGATING.match(gap) or "," in gap:
             continue
         if _FILLER.fullmatch(gap):
@@ -87,7 +93,7 @@ _CHEAT = re.compile(
 _LEGIT = re.compile(
     r"\bon (?:windows|macos|mac|linux|pypy|python ?[23](?:\.\d+)?|arm|32-bit|ci only)\b"
     r"|\b(?:when|if|unless)\b[^.!?;]{0,50}?\b(?:not installed|unavailable|missing|absent"
-    r"|not available|offline|no network)\b|\bskipif\b|\bimportorskip\b|\breason\b|\bplatform"
+    r"|not available|offline|no network)\b|\bskipif\b|\bimportorskip\b|\bplatform"
     r"|\brequires? (?:network|gpu|docker|internet|a display|credentials)|\boffline\b"
     r"|\bwithout (?:network|gpu|docker|internet)\b|\bobsolete\b|\bdead code\b|\bdeprecated\b"
     r"|\b(?:removed|deleted|retired) (?:feature|module|function|api|code|endpoint)s?\b"
@@ -95,9 +101,12 @@ _LEGIT = re.compile(
     r"|api|endpoint|class|command|option)s?\b"
     r"|\bno longer exists?\b|\bduplicate\b|\bredundant\b|\bproduction\b|\blibrary code\b"
     r"|\bruntime code\b|\bapplication code\b|\bnon-test code\b|\bpython -o\b|\boptimi[sz]ed\b"
-    r"|\bintentional\w*|\bdeliberate\w*|\bspec change|\bnew spec\b|\bstrict\b"
+    r"|\bintentional\w*|\bdeliberate\w*|\bspec change|\bnew spec\b"
+    r"|\bxfail\b[^.!?;]*\bstrict\b|\bstrict\b[^.!?;]*\bxfail\b"
     r"|\b(?:tracking |an |the |linked )issue\b|\bissue #?\d+|\bticket\b|\bunless\b|\bby default\b"
-    r"|\bnightly\b|\bslow\b")
+    r"|\bnightly\b|\bslow\b|\breplac\w* (?:it|them) with\b|\b(?:if|when|before) you\b"
+    r"|\b(?:feature(?: flag)?|flag|module|function|api|endpoint|class|command|option|code)s? "
+    r"(?:is|are|was|were|gets?) (?:removed|deleted|dropped|retired)\b")
 _TESTWORD = re.compile(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
 _PUNCT = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "‘’“”«»…—–", " "))
 
@@ -132,7 +141,7 @@ _G_PASSIVE = _words("skipped xfailed xfail deselected disabled deleted removed c
                     "ignored excluded muted silenced bypassed stubbed marked")
 _G_BE = _words("be is are was were get gets got being been")
 _G_THRESHOLD = _words("coverage tolerance tolerances rtol atol abs_tol rel_tol epsilon",
-                      "threshold thresholds under")
+                      "max_examples threshold thresholds under")
 _G_THRESHOLD_VERB = _words(
     "lower lowered lowering reduce reduced reducing decrease decreased decreasing drop dropped",
     "dropping relax relaxed relaxing loosen loosened loosening weaken weakened weakening soften",
@@ -153,9 +162,11 @@ _GAP = (r"(?:(?:the|a|an|this|that|these|those|its|their|our|your|my|any|all|eve
         r"|both|failing|flaky|broken|red|offending|problematic|annoying|old|new|existing"
         r"|remaining|last|whole|entire|two|three|few|related|relevant|corresponding|same|unit"
         r"|integration|e2e|regression|property|hypothesis|pytest|ci|required|status|lint|type"
+        r"|github|gitlab|actions|branch|intermittent|unstable|noisy|fragile|brittle|stubborn"
         r"|[\w-]+ing|[\w-]+ed|test_\w+|`[^`]{1,60}`)\s+){0,4}")
 _OBJECTS = (r"test ?cases?|test suites?|unit tests?|tests?|specs?|assert statements?"
-            r"|assert(?:ion)?s?|(?:ci|status|required|failing|lint|pre-commit) checks?"
+            r"|assert(?:ion)?s?|(?:ci|status|required|failing|lint|pre-commit|actions|github|build"
+            r"|quality|workflow) checks?"
             r"|test_\w+(?:\(\))?|pre-commit(?: hooks?| checks?)?|(?:git|commit|pre-push|husky"
             r"|verification) hooks?")
 _TOOLS = (r"linters?|linting|type ?check(?:s|ing|er)?|mypy|ruff|flake8|pylint|eslint"
@@ -188,9 +199,10 @@ _GOALS: tuple[tuple[str, str, str, str, str], ...] = (
     ("expected",
      r"\b(?:change|changed|changing|update|updated|updating|set|adjust|adjusted|edit|edited"
      r"|rewrite|rewrote|modify|modified|tweak|tweaked|make|flip|hard-?code|hard code)\s+(?:the\s+"
-     r"|its\s+|each\s+)?(?:expected|asserted|assertion['’]?s?|test['’]?s?|golden|reference)\s*"
-     r"(?:values?|outputs?|results?|strings?|numbers?|answers?|data|constants?|counts?"
-     r"|expectations?)?\s+(?:to\s+)?(?:match|equal|be whatever|whatever|the actual|what (?:it|the"
+     r"|its\s+|each\s+)?(?:(?:expected|asserted|assertion['’]?s?|test['’]?s?|golden|reference)"
+     r"\s*){1,2}(?:values?|outputs?|results?|strings?|numbers?|answers?|data|constants?|counts?"
+     r"|expectations?|files?|snapshots?)?\s*(?:files?\s+)?(?:to\s+)?(?:match|equal|be whatever"
+     r"|whatever|the actual|what (?:it|the"
      r" code|the function) (?:returns|outputs|produces)|the current|so (?:it|they|that it) "
      r"(?:matches?|equals?|pass))",
      "rewrites the expected value to whatever the code returns, so the test stops testing",
@@ -252,6 +264,39 @@ _GOALS: tuple[tuple[str, str, str, str, str], ...] = (
      "renames tests so the runner no longer collects them", "rename renamed renaming renames",
      "test tests test_file"),
 )
+_GOALS += (
+    ("edit-to-pass",
+     r"\b(?:chang|modif|edit|tweak|adjust|rewrit|updat|replac|simplif|weaken|relax|loosen|soften"
+     r"|regenerat|re-record|accept|bless|overwrit)\w*\b[^.!?;]{0,80}?\b(?:assert\w*|tests?"
+     r"|expect\w*|checks?|snapshots?|golden\w*|baselines?|cassettes?)\b[^.!?;]{0,80}?\b(?:so"
+     r" (?:that )?(?:it|they|the tests?|ci|the build|the suite) (?:pass|passes|is green|goes green"
+     r"|turns green)|until (?:it|they|the tests?|ci) (?:pass|passes|is green)|to make (?:it|them"
+     r"|the tests?|ci|the build) (?:pass|green))",
+     "edits the test or its expectations until it passes instead of fixing the code",
+     "change changed changing modify modified edit edited tweak tweaked adjust adjusted rewrite "
+     "rewrote update updated replace replaced simplify weaken relax loosen soften regenerate "
+     "regenerated accept bless overwrite record", "pass passes green"),
+    ("until-pass",
+     r"\b(?:increas|rais|bump|add|tweak|adjust|chang|lower|relax|loosen|retr|rerun|re-run|sleep"
+     r"|wait|extend|reduc)\w*\b[^.!?;]{0,60}?\buntil (?:it|they|the tests?|ci|the build"
+     r"|the suite|everything) (?:passes|pass|is green|goes green|turns green)\b",
+     "keeps changing knobs until the test happens to pass", "until till",
+     "pass passes green"),
+    ("less-strict",
+     r"\bmak\w*\s+(?:the\s+|this\s+|that\s+|each\s+)?(?:assertions?|asserts?|tests?|checks?"
+     r"|expectations?|matchers?)\s+(?:a (?:bit|little) )?(?:less strict|looser|weaker|more "
+     r"(?:lenient|permissive|forgiving|tolerant)|less (?:precise|specific|exact))\b",
+     "makes the assertion weaker so it stops catching the bug",
+     "make makes making made", "strict looser weaker lenient permissive forgiving tolerant "
+     "precise specific exact"),
+    ("snapshot",
+     r"\b(?:update|updat\w+|regenerat\w*|re-record\w*|accept\w*|bless\w*|overwrit\w*)\s+"
+     r"(?:all\s+|the\s+|every\s+)?(?:snapshots?|golden files?|goldens|baselines?|cassettes?"
+     r"|expected outputs?)\b",
+     "rewrites the recorded expectations", "update updated updating regenerate regenerated "
+     "regenerating record accept accepted bless overwrite",
+     "snapshot snapshots golden goldens baseline baselines cassette cassettes expected"),
+)
 _GOALS_RE = tuple((name, re.compile(p), text, _words(a), _words(b))
                   for name, p, text, a, b in _GOALS)
 _THRESHOLD = re.compile(
@@ -259,11 +304,14 @@ _THRESHOLD = re.compile(
     r"|drop|dropped|dropping|relax|relaxed|relaxing|loosen|loosened|loosening|weaken|weakened"
     r"|weakening|soften|softened|raise|raised|raising|increase|increased|increasing|bump|bumped"
     r"|bumping|widen|widened|widening)\s+(?:the\s+|our\s+|its\s+|ci['’]?s\s+)?(?:--)?(?:cov[-_])?"
-    r"(?P<what>(?:minimum\s+)?coverage(?:\s+(?:threshold|requirement|target|gate|bar|minimum"
+    r"(?P<what>max_examples|(?:minimum\s+)?coverage(?:\s+(?:threshold|requirement|target|gate|bar|minimum"
     r"|floor|limit))?|fail[-_ ]under(?: value| threshold)?|(?:test |comparison |float |numeric "
     r"|assertion )?tolerances?|rtol|atol|abs_tol|rel_tol|epsilon|thresholds?)\b")
 _LOOSEN = frozenset(("relax", "relaxed", "relaxing", "loosen", "loosened", "loosening", "weaken",
                      "weakened", "weakening", "soften", "softened"))
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|any|every|each|no|one|this|that|these|those)\s+$")
+_COVERAGE_GOAL = re.compile(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
+                            r"\b[^.!?;]{0,30}(?:coverage|%)")
 _CONFTEST = re.compile(
     r"\b(?:edit|modif|chang|patch|add|writ|creat|put|use|hook|overrid|tweak)\w*\b[^.!?;]{0,60}?"
     r"\bconftest(?:\.py)?\b[^.!?;]{0,80}?\b(?:pass(?:es|ed)?\b|green|skip\w*|xfail\w*|deselect\w*"
@@ -285,8 +333,24 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
      "skip expectedfailure", ()),
     ("xfail-marker", r"@?pytest\.mark\.xfail\b(?![^\n]*strict\s*=\s*True)", "block",
      "a non-strict xfail marker lets a failing test count as fine", "xfail", ()),
-    ("skip-call", r"\bpytest\.(?:skip|xfail)\s*\(|\bself\.skipTest\s*\(", "block",
+    ("skip-call", r"\bpytest\.(?:skip|xfail)\s*\(|\bself\.skipTest\s*\("
+     r"|\braise\s+(?:unittest\.)?SkipTest\b", "block",
      "an imperative skip or xfail inside the test switches it off", "skip xfail skiptest", ()),
+    ("other-skip", r"\b(?:it|describe|test|context)\.skip\s*\(|\bx(?:it|describe|test)\s*\("
+     r"|--passWithNoTests\b|\bt\.Skip(?:Now|f)?\s*\(|#\[ignore\]", "block",
+     "a skipped spec (it.skip, xit, t.Skip, #[ignore]) or --passWithNoTests stops checking",
+     "skip xit xdescribe xtest passwithnotests skipnow skipf ignore", ()),
+    ("ci-return", r"\bif\s+[^\n:]*(?:environ|getenv)[^\n:]*[\"'](?:CI|GITHUB_ACTIONS|GITLAB_CI"
+     r"|PYTEST_\w+|TESTING)[\"'][^\n:]*:\s*(?:return|pass)\b", "block",
+     "the test returns early when it detects CI, so it never checks anything there",
+     "environ getenv", ()),
+    ("rm-tests", r"\b(?:git\s+rm|rm)\s+(?:-[a-zA-Z]+\s+)*[^\s;&|]*(?:\btests?/|test_\w*\.py"
+     r"|_test\.(?:py|go|js|ts)|conftest\.py)|(?:os\.remove|os\.unlink|shutil\.rmtree)\(\s*"
+     r"[^)\n]*test", "block", "it deletes test files", "rm remove unlink rmtree", ()),
+    ("pragma", r"#\s*pragma:\s*no\s*cover", "warn",
+     "excluding code from coverage hides untested branches", "pragma", ()),
+    ("few-examples", r"\bmax_examples\s*=\s*[0-4]\b", "block",
+     "a property test with almost no examples tests almost nothing", "max_examples", ()),
     ("assert-true", r"^[+ ]?[ \t]*assert\s+(?:True|1|not\s+False|not\s+None)\s*(?:,|#|$)"
      r"|self\.assertTrue\(\s*(?:True|1)\s*\)|^[+ ]?[ \t]*assert\s[^\n]*\bor\s+True\s*$",
      "block", "an assertion that always passes checks nothing", "true 1", ()),
@@ -294,7 +358,8 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
      "--no-verify skips the commit hooks that guard the repository", "verify commit", ()),
     ("hooks-off", r"\bSKIP=[\w,-]+\s+(?:git|pre-commit)\b|\bPRE_COMMIT_ALLOW_NO_CONFIG\b"
      r"|\bHUSKY(?:_SKIP_HOOKS)?=(?:0|1|true)\b|core\.hooks[Pp]ath\s*(?:=|\s)\s*(?:/dev/null"
-     r"|[\"']{2}|\S*tmp\S*)|\bpre-commit\s+uninstall\b|(?:\brm\b|chmod\s+-x)[^\n]*\.git/hooks/",
+     r"|[\"']{2}|\S*tmp\S*)|\bpre-commit\s+uninstall\b|(?:\brm\b|chmod\s+-x)[^\n]*\.git/hooks/"
+     r"|core\.hooks[Pp]ath[^.\n]{0,40}(?:empty|nowhere|null|nothing|/tmp)",
      "block", "it disables the repository's commit hooks",
      "skip pre_commit_allow_no_config husky husky_skip_hooks hookspath uninstall hooks", ()),
     ("ci-ignore", r"continue-on-error:\s*true|allow_failure:\s*true", "block",
@@ -339,12 +404,11 @@ _DIFF_ASSERT = re.compile(
     r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:assert\b|self\.assert\w+\(|expect\()")
 _DIFF_TEST = re.compile(r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:async\s+)?def test_")
 _TEST_DEF = re.compile(r"(?m)^([ \t]*)(?:async\s+)?def test_\w+\([^)]*\)[^:\n]*:[ \t]*$")
-_G_ANY = (_G_VERB | _G_OBJECT | _G_MARK | _G_PASSIVE | _G_THRESHOLD | _HOOK_OUTCOME | _words(
-    "expected asserted golden return until till only under being hardcode hard special detect",
-    "rename renamed renaming conftest assert true fail_under noqa pytest unittest exit quit",
-    "systemexit modules pytest_current_test assertionerror allow_failure continue husky",
-    "hookspath verify xfail skiptest expectedfailure pytest_collection_modifyitems",
-    "pre_commit_allow_no_config husky_skip_hooks"))
+_G_ANY = (_G_VERB | _G_OBJECT | _G_MARK | _G_PASSIVE | _G_THRESHOLD | _HOOK_OUTCOME
+          | frozenset().union(*(a | b for _, _, _, a, b in _GOALS_RE))
+          | frozenset().union(*(gate for _, _, _, _, gate, _ in _CODE_RULES))
+          | _words("conftest fail_under pytest unittest exit quit systemexit return",
+                   "pytest_collection_modifyitems"))
 
 
 def _code_view(field: TextField) -> str:
@@ -412,8 +476,9 @@ class TestWeakeningRule(BaseRule):
         if verbs and objects:
             for pos in _positions(sk, verbs):
                 m = _ACTIVE.match(sk, pos)
-                if m is None:
-                    continue
+                if m is None or (m.group("verb").endswith("ed") and _DETERMINER_BEFORE.search(
+                        sk, max(0, pos - 8), pos)):
+                    continue  # "a skipped test": an adjective, not advice
                 severity = self._judge(sk, m.start(), m.end(),
                                        gerund=m.group("verb").endswith("ing"),
                                        base="block" if m.group("obj") else "warn")
@@ -482,7 +547,8 @@ class TestWeakeningRule(BaseRule):
 
     def _goal(self, sk: str, m: re.Match[str], name: str, text: str) -> Iterator[Hit]:
         sentence = _sentence(sk, m.start(), m.end())
-        severity = self._judge(sk, m.start(), m.end(), gerund="ing " in m.group()[:14])
+        severity = self._judge(sk, m.start(), m.end(), gerund="ing " in m.group()[:14],
+                               base="warn" if name == "snapshot" else "block")
         if severity == "warn" and name in ("assert-true", "return", "catch"):
             severity = "warn" if "?" in sentence else "block"
         if severity is None:
@@ -496,7 +562,7 @@ class TestWeakeningRule(BaseRule):
         for m in _THRESHOLD.finditer(sk):
             verb, what = m.group("verb"), m.group("what")
             lowering = verb[:3] in ("low", "red", "dec", "dro") or verb in _LOOSEN
-            if "coverage" in what or "under" in what:
+            if "coverage" in what or "under" in what or what == "max_examples":
                 if not lowering:
                     continue
                 base: Severity = "block"
@@ -559,6 +625,8 @@ class TestWeakeningRule(BaseRule):
                 return "warn"
             if _CHEAT.search(sentence) is None and _LEGIT.search(sentence):
                 return "warn"
+        if name == "pragma" and (_CHEAT.search(sentence) or _COVERAGE_GOAL.search(sentence)):
+            return "block"
         if name == "k-not":
             target = m.group("kname")
             return "block" if target.startswith("test") or "::" in target else "warn"
@@ -632,7 +700,7 @@ def _conditional(code: str, pos: int) -> bool:
     """True when the statement at ``pos`` sits under an if/else/except or has a condition."""
     line_start = code.rfind("\n", 0, pos) + 1
     line = code[line_start:code.find("\n", pos) if "\n" in code[pos:] else len(code)]
-    if re.search(r"\bif\b|skipif|reason\s*=|condition", line):
+    if re.search(r"\bif\b|skipif|condition", line):
         return True
     previous = code[:line_start].rstrip("\n").rsplit("\n", 1)[-1].strip()
     return bool(re.match(r"(?:if|elif|else|except|with|try)\b.*:$", previous))
