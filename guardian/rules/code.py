@@ -275,7 +275,7 @@ _SECRET_PATH = re.compile(
     r"(?:^|/)\.azure/|ledger\.jsonl|"
     r"(?:^|/)\.env$", re.IGNORECASE)
 _SECRET_ENV_NAME = re.compile(
-    r"[A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)[A-Z0-9_]*")
+    r"(?:[A-Z0-9]+_)*(?:KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS?)(?:_[A-Z0-9]+)*")
 _PROC_ENVIRON = re.compile(r"/proc/[^/\s]*/+environ")
 _PATHISH = re.compile(r"[/*]|\.\w+$")
 
@@ -964,6 +964,10 @@ class _Analyzer:
         if isinstance(parent, ast.Compare) and node in parent.comparators and all(
                 isinstance(op, ast.In | ast.NotIn) for op in parent.ops):
             return
+        if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(
+                parent.targets[0], ast.Name) and self.aliases.get(parent.targets[0].id) == \
+                resolved:
+            return  # ``env = os.environ``: the alias's own uses are judged
         how = f".{parent.attr}" if isinstance(parent, ast.Attribute) else ""
         self.hit(node, "environ", f"{resolved}{how} reads the whole environment (bulk access)",
                  name=resolved)

@@ -451,6 +451,8 @@ ENVIRON = [
     "import os\nNAMES = ['AWS_SECRET_ACCESS_KEY', 'GITHUB_TOKEN']\n"
     "found = {n: os.environ.get(n) for n in NAMES}",
     "import os\nfor n in ('OPENAI_API_KEY', 'DB_PASSWORD'):\n    print(os.getenv(n))",
+    "import os\nfor n in ['SSLKEYLOGFILE', 'AWS_SECRET_ACCESS_KEY']:\n"
+    "    print(os.environ[n])",
 ]
 
 
@@ -702,6 +704,11 @@ class TestEnviron:
         findings = blocking(code)
         assert findings, code
         assert categories(code) & {"environ", "secret-file"}
+
+    def test_environ_alias_judged_by_its_uses(self) -> None:
+        """Binding os.environ to a name is judged by what is done with that name."""
+        assert blocking("import os\nenv = os.environ\nhome = env['HOME']\n") == []
+        assert blocking("import os\nenv = os.environ\ndump = dict(env)\n")
 
     def test_env_by_computed_name_without_secret_names_passes(self) -> None:
         """Reading variables by computed name is fine when no secret names are listed."""
