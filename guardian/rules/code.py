@@ -134,7 +134,8 @@ _add("process", "starts a process",
      "os.fork", "os.forkpty", "os.startfile", "posix", "nt", "_posixsubprocess", "pty",
      "multiprocessing", "concurrent.futures.ProcessPoolExecutor", "asyncio.subprocess",
      "asyncio.create_subprocess_exec", "asyncio.create_subprocess_shell", "pexpect", "sh",
-     "plumbum", "platform.popen", "commands", "popen2", "webbrowser")
+     "plumbum", "platform.popen", "commands", "popen2", "webbrowser", "git.Repo", "git.Git",
+     "git.cmd")
 _add("process", "signals another process", "os.kill", "os.killpg", "signal.pthread_kill")
 _add("network", "opens network connections",
      "socket", "_socket", "urllib.request", "urllib.urlopen", "urllib.urlretrieve", "urllib2",
@@ -207,14 +208,14 @@ _BUILTIN_NAMES = frozenset({
     "bytearray", "map", "list", "tuple", "reversed", "range", "int", "__builtins__",
 })
 #: Module names that are also common variable names: without an import they are variables.
-_AMBIGUOUS_NAMES = frozenset({"requests", "commands", "sh", "nt", "code", "mmap", "imp",
+_AMBIGUOUS_NAMES = frozenset({"requests", "commands", "sh", "nt", "code", "mmap", "imp", "git",
                               "fabric", "dns", "grpc", "zmq", "scapy", "dill", "mechanize"})
 _ENVIRON_NAMES = frozenset({"os.environ", "os.environb", "posix.environ", "nt.environ"})
 _ENVIRON_OK_METHODS = frozenset({"get", "setdefault", "pop", "__contains__", "__getitem__"})
 _RISKY_ENV_KEYS = frozenset({
     "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "PYTHONPATH", "PYTHONSTARTUP", "PYTHONHOME",
     "PYTHONBREAKPOINT", "PYTHONINSPECT", "PYTHONUSERBASE", "PYTEST_ADDOPTS", "PYTEST_PLUGINS",
-    "BASH_ENV", "ENV", "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL",
+    "BASH_ENV", "ENV", "PROMPT_COMMAND", "GIT_SSH_COMMAND", "GIT_CONFIG_GLOBAL", "PATH",
 })
 _SECRETISH_ENV = re.compile(r"(?i)(KEY|TOKEN|SECRET|PASSW(OR)?D|CREDENTIAL|AUTH)")
 #: Frame and function internals: reading any of these is introspection or an import trick.
@@ -242,15 +243,17 @@ _PROTECTED_KINDS: tuple[tuple[str, str], ...] = (
      r"Makefile|requirements[^/]*\.txt|setup\.py|guardian\.toml)$",
      "build, test or guardian configuration"),
     (r"(?:^|/)(?:\.pre-commit-config\.yaml|\.pre-commit-hooks\.yaml|\.gitlab-ci\.yml)$|"
-     r"(?:^|/)\.(?:github|git)/", "CI, hook or repository configuration"),
-    (r"(?:^|/)(?:AGENTS\.md|CLAUDE\.md|SKILL\.md|\.cursorrules)$|(?:^|/)\.(?:cursor|claude)/",
+     r"(?:^|/)\.(?:github|git)(?:/|$)", "CI, hook or repository configuration"),
+    (r"(?:^|/)(?:AGENTS\.md|CLAUDE\.md|SKILL\.md|\.cursorrules)$|(?:^|/)\.(?:cursor|claude)(?:/|$)",
      "agent memory or instructions"),
-    (r"(?:^|/)knowledge/|ledger\.jsonl$|(?:^|/)\.guardian-cache/",
+    (r"(?:^|/)knowledge(?:/|$)|ledger\.jsonl$|(?:^|/)\.guardian-cache(?:/|$)",
      "guardian's knowledge base or ledger"),
+    (r"(?:^|/)(?:junit[^/]*\.xml|[^/]*\.junit\.xml|\.coverage)$|(?:^|/)\.pytest_cache(?:/|$)",
+     "a test report or test-run cache"),
     (r"(?:^|/)(?:sitecustomize\.py|usercustomize\.py)$|\.pth$|\.pyc?$",
      "Python source that later imports would run"),
     (r"(?:^|/)(?:\.bashrc|\.bash_profile|\.profile|\.zshrc|\.zprofile|\.gitconfig|crontab)$"
-     r"|(?:^|/)\.(?:ssh|config)/|^/(?:etc|usr|bin|sbin|boot|lib|root|var/spool)/",
+     r"|(?:^|/)\.(?:ssh|config)(?:/|$)|^/(?:etc|usr|bin|sbin|boot|lib|root|var/spool)/",
      "a shell start-up, user configuration or system file"),
 )
 _PROTECTED = re.compile("|".join(f"(?:{p})" for p, _ in _PROTECTED_KINDS), re.IGNORECASE)
@@ -265,7 +268,7 @@ def _protected_kind(path: str) -> str | None:
 
 
 #: Kinds that, merely named in code that writes to computed paths, betray the target.
-_MENTION_KINDS = frozenset(what for _, what in _PROTECTED_KINDS[:5])
+_MENTION_KINDS = frozenset(what for _, what in _PROTECTED_KINDS[:6])
 _HARMLESS_ABSOLUTE = frozenset({"/dev/null", "/dev/stdout", "/dev/stderr"})
 _SECRET_PATH = re.compile(
     r"(?:^|/)\.ssh(?:/|$)|id_(?:rsa|dsa|ecdsa|ed25519)|(?:^|/)\.aws/|(?:^|/)\.netrc$|"
@@ -279,6 +282,9 @@ _SECRET_ENV_NAME = re.compile(
 _PROC_ENVIRON = re.compile(r"/proc/[^/\s]*/+environ")
 _PATHISH = re.compile(r"[/*]|\.\w+$")
 
+_MOCK_PATCHES = frozenset({
+    "unittest.mock.patch", "unittest.mock.patch.object", "unittest.mock.patch.dict",
+    "mock.patch", "mock.patch.object", "mock.patch.dict"})
 _SKIPS = frozenset({"pytest.skip", "pytest.xfail", "pytest.importorskip", "pytest.exit"})
 _SKIP_EXCEPTIONS = frozenset({"unittest.SkipTest", "SkipTest", "unittest.case.SkipTest",
                               "pytest.skip.Exception"})
@@ -1088,6 +1094,14 @@ class _Analyzer:
             self.hit(node, "exit", f"signal.signal({signum or '...'}) replaces a signal handler, "
                      "which can ignore the runner's timeouts and termination", name=name,
                      soft=soft)
+        elif name in _MOCK_PATCHES and args and self._runs_on_import(node):
+            target = self.fold(args[0]) if name.endswith(("patch", "patch.dict")) else \
+                self.resolve(args[0])
+            root = target.split(".", 1)[0] if isinstance(target, str) else ""
+            if root in _PATCH_BLOCK_ROOTS or root in ("sys", "os", "subprocess", "time"):
+                self.hit(node, "monkeypatch", f"{name}({target!r}) at import time patches "
+                         "builtins, the test framework or the interpreter for everything "
+                         "that imports this code", name=name)
         elif name in _SKIPS:
             soft = not self._runs_on_import(node)
             self.hit(node, "skip", f"{name}() skips the tests that import this code"

@@ -79,6 +79,9 @@ BENIGN = {
     "fragment-globals": "for cmd in commands:\n    code.append(cmd)\n"
                         "requests.extend(code)\n",
     "param-named-code": "def run(code):\n    return code.strip().upper()\n",
+    "mock-in-test": "from unittest import mock\nimport os\ndef test_cwd():\n"
+                    "    with mock.patch('os.getcwd', return_value='/x'):\n"
+                    "        assert os.getcwd() == '/x'\n",
     "pytest-test": "import pytest\n@pytest.mark.parametrize('x', [1, 2])\ndef test_x(x):\n"
                    "    with pytest.raises(ZeroDivisionError):\n        1 / 0\n"
                    "    assert x == pytest.approx(x)\n",
@@ -382,6 +385,9 @@ MONKEYPATCH = [
     "class Never:\n    def __ne__(self, other):\n        return False",
     "import os\nos.environ['PYTEST_ADDOPTS'] = '-p no:x'",
     "import os\nos.environ['LD_PRELOAD'] = '/tmp/x.so'",
+    "import os\nos.environ['PATH'] = '/tmp/bin:' + os.environ['PATH']",
+    "from unittest import mock\nmock.patch('builtins.open', fake).start()",
+    "import unittest.mock, time\nunittest.mock.patch.object(time, 'time', lambda: 0).start()",
 ]
 EXITS = [
     "import os\nos._exit(0)",
@@ -422,6 +428,8 @@ WRITES = [
     "import glob\nfor p in glob.glob('tests/**/*.py'):\n    open(p, 'w').write('')",
     "open('sitecustomize.py', 'w')",
     "open('payload.pth', 'w')",
+    "open('junit.xml', 'w').write('<testsuite failures=\"0\"/>')",
+    "import shutil\nshutil.rmtree('.pytest_cache')",
     "open(f'{root}/tests/test_x.py', 'w')",
     "import os\nfd = os.open('conftest.py', os.O_WRONLY | os.O_CREAT)",
     "open(file='tests/test_a.py', mode='w')",
