@@ -18,6 +18,7 @@ import json
 import math
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
@@ -230,6 +231,13 @@ _TOKEN_DETECTORS: tuple[_Detector, ...] = (
 )
 _HEADS = re.compile("|".join(
     re.escape(head) for _, heads, _, _ in _TOKEN_DETECTORS for head in heads.split()))
+#: Heads that open a token (checked with str.startswith on delimiter-split parts) and heads that
+#: sit inside one (checked with ``in`` on the whole text first).
+_INNER_HEADS = ("sig=", "Q~", ":AA", "ccountKey=", "ccountkey=", "ccessKey=", "ccesskey=",
+                "hooks.slack.com", "/api/webhooks/")
+_PREFIXES = tuple(head for _, heads, _, _ in _TOKEN_DETECTORS for head in heads.split()
+                  if head not in _INNER_HEADS)
+_DELIMITERS = str.maketrans(dict.fromkeys("=:\"'`(),;<>[]{}|\\@/?&#*!$", " "))
 _COMBINED = re.compile("|".join(f"(?P<{name}>{pattern})"
                                 for name, _, pattern, _ in _TOKEN_DETECTORS))
 _VALIDATORS = {name: check for name, _, _, check in _TOKEN_DETECTORS}
@@ -264,6 +272,7 @@ _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-
             r"|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key"
             r"|secret[_-]?key|signing[_-]?key|token|credentials?|auth")
 _KEY_STEMS = ("pass", "pwd", "secret", "key", "token", "credential", "auth")
+_CONTEXT_STEMS = (*_KEY_STEMS, "aws")
 _ASSIGNMENT = re.compile(
     rf"(?i)(?P<key>[A-Za-z0-9_.-]{{0,40}}?(?:{_KEYWORD}))[\"'\]]?\s*(?::=|=>|=|:)\s*"
     r"(?P<q>[\"'`]?)(?P<val>[^\s\"'`,;)}\]]{6,200})(?P=q)")
@@ -273,7 +282,7 @@ _HEADER = re.compile(
 _CODE_REF = re.compile(
     r"^(?:os\.|env|getenv|process\.env|settings\.|config\.|cfg\.|self\.|request|args\.|"
     r"options\.|vault|secrets\.|keyring|Secret|None|null|true|false|undefined|input|prompt)|[()\[]")
-_TOKEN = re.compile(r"(?<![A-Za-z0-9+/=_.-])[A-Za-z0-9+/_-]{20,}={0,2}(?![A-Za-z0-9+/=_.-])")
+_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
 _HEX = re.compile(r"[0-9a-fA-F]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SECRET_CONTEXT = re.compile(
@@ -285,12 +294,15 @@ _HASH_CONTEXT = re.compile(
     r"|\boid\b|\bblob\b|\bgit\b|object id|nonce|salt")
 
 
+_TWO_DIGITS = re.compile(r"\d\D*\d")
+_SEPARATED_WORDS = re.compile(r"(?:[A-Za-z]+|\d{1,4})(?:[_/.-]+(?:[A-Za-z]+|\d{1,4}))+[_/.-]*")
+
+
 def _identifier_like(token: str) -> bool:
-    parts = [p for p in re.split(r"[_/.-]+", token) if p]
-    if len(parts) > 1 and all(_WORDY.fullmatch(p) for p in parts):
-        return True  # snake_case, kebab-case, paths
-    digits = sum(c.isdigit() for c in token)
-    return digits < 2 or not any(c.isalpha() for c in token)
+    """True for names and paths (snake_case, kebab-case, a/b/c) and runs with under two digits."""
+    if not _TWO_DIGITS.search(token) or token.isdigit():
+        return True
+    return _SEPARATED_WORDS.fullmatch(token) is not None
 
 
 def _decodes_to_text(token: str) -> bool:
@@ -372,12 +384,23 @@ class SecretsRule(BaseRule):
         if len(text) < 8:
             return
         covered: set[str] = set()
-        long_tokens = [t for t in text.split() if len(t) >= 16]
-        for token in long_tokens:
-            if _HEADS.search(token):
-                yield from self._prefixed(token, covered)
-            if "://" in token and "@" in token:
-                yield from self._connections(token, covered)
+        tokens = sorted(text.split(), key=len)
+        long_tokens = tokens[bisect_left(tokens, 16, key=len):]
+        if not long_tokens and "PRIVATE KEY" not in text:
+            joined = ""
+        else:
+            joined = " ".join(long_tokens)
+            if any(head in joined for head in _INNER_HEADS):
+                for token in long_tokens:
+                    if _HEADS.search(token):
+                        yield from self._prefixed(token, covered)
+            for part in joined.translate(_DELIMITERS).split():
+                if len(part) >= 16 and part.startswith(_PREFIXES):
+                    yield from self._prefixed(part, covered)
+            if "://" in joined and "@" in joined:
+                for token in long_tokens:
+                    if "://" in token and "@" in token:
+                        yield from self._connections(token, covered)
         if "PRIVATE KEY" in text or "PuTTY-User-Key" in text:
             yield from self._key_blocks(text, covered)
         low = text.lower() if text.isascii() else ""
@@ -386,12 +409,12 @@ class SecretsRule(BaseRule):
                 r"(?i)(?<![\w.-])[\w.-]{0,40}?(?:pass|pwd|secret|key|token|credential|auth|aws"
                 r"|authorization|x-api-key)", text)})
         else:
-            starts = _word_starts(text, low, (*_KEY_STEMS, "aws")) if any(
-                stem in low for stem in (*_KEY_STEMS, "aws")) else []
+            starts = _word_starts(text, low, _CONTEXT_STEMS) if any(
+                stem in low for stem in _CONTEXT_STEMS) else []
         if starts:
             yield from self._context(text, starts, covered)
-        if self.options["entropy"]:
-            yield from self._entropy(text, long_tokens, covered)
+        if self.options["entropy"] and joined:
+            yield from self._entropy(text, joined, covered)
 
     def _prefixed(self, token: str, covered: set[str]) -> Iterator[Found]:
         for m in _COMBINED.finditer(token):
@@ -445,30 +468,26 @@ class SecretsRule(BaseRule):
                     yield label, value, redact(value), severity
                 break
 
-    def _entropy(self, text: str, long_tokens: list[str], covered: set[str]
-                 ) -> Iterator[Found]:
-        for chunk in long_tokens:
-            if len(chunk) < self._min_len or any(chunk in c or c in chunk for c in covered):
+    def _entropy(self, text: str, joined: str, covered: set[str]) -> Iterator[Found]:
+        for token in _TOKEN.findall(joined):
+            if (len(token) < self._min_len or _UUID.search(token) or _identifier_like(token)
+                    or any(token in c or c in token for c in covered)):
                 continue
-            for m in _TOKEN.finditer(chunk):
-                token = m.group()
-                if len(token) < self._min_len or _UUID.search(token) or _identifier_like(token):
-                    continue
-                at = text.find(token)
-                before = text[max(0, at - 40):at]
-                if _HEX.fullmatch(token):
-                    if (_SECRET_CONTEXT.search(before) and not _HASH_CONTEXT.search(before)
-                            and entropy(token) >= 3.0 and not is_placeholder(token)):
-                        yield _LABELS["entropy"], token, redact(token), "block"
-                    continue
-                # random base62 gains ~0.68 bit of entropy per doubling of length (measured)
-                threshold = min(4.8, self._threshold + 0.68 * math.log2(len(token) / 20))
-                if entropy(token) < threshold or is_placeholder(token) or _decodes_to_text(token):
-                    continue
-                if _HASH_CONTEXT.search(before) and not _SECRET_CONTEXT.search(before):
-                    continue
-                severity: Severity = "block" if _SECRET_CONTEXT.search(before) else "warn"
-                yield _LABELS["entropy"], token, redact(token), severity
+            at = text.find(token)
+            before = text[max(0, at - 40):at]
+            if _HEX.fullmatch(token):
+                if (_SECRET_CONTEXT.search(before) and not _HASH_CONTEXT.search(before)
+                        and entropy(token) >= 3.0 and not is_placeholder(token)):
+                    yield _LABELS["entropy"], token, redact(token), "block"
+                continue
+            # random base62 gains ~0.68 bit of entropy per doubling of length (measured)
+            threshold = min(4.8, self._threshold + 0.68 * math.log2(len(token) / 20))
+            if entropy(token) < threshold or is_placeholder(token) or _decodes_to_text(token):
+                continue
+            if _HASH_CONTEXT.search(before) and not _SECRET_CONTEXT.search(before):
+                continue
+            severity: Severity = "block" if _SECRET_CONTEXT.search(before) else "warn"
+            yield _LABELS["entropy"], token, redact(token), severity
 
 
 _NOT_SECRET_KEYS = re.compile(

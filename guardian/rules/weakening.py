@@ -499,10 +499,15 @@ class TestWeakeningRule(BaseRule):
         if passive and objects and not _G_BE.isdisjoint(words):
             yield from self._passive(sk, passive)
         for name, pattern, text, gate_a, gate_b in _GOALS_RE:
-            if gate_a.isdisjoint(words) or gate_b.isdisjoint(words):
+            present_a, present_b = gate_a & words, gate_b & words
+            if not present_a or not present_b:
                 continue
-            for m in pattern.finditer(sk):
-                yield from self._goal(sk, m, name, text)
+            done = -1
+            anchors = present_b if len(present_b) <= len(present_a) else present_a
+            for lo, hi in _windows(sk, anchors):
+                for m in pattern.finditer(sk, max(lo, done), hi):
+                    done = m.end()
+                    yield from self._goal(sk, m, name, text)
         if not _G_THRESHOLD.isdisjoint(words) and not _G_THRESHOLD_VERB.isdisjoint(words):
             yield from self._thresholds(sk)
         if "conftest" in words:
@@ -694,6 +699,18 @@ def _positions(text: str, words: frozenset[str]) -> list[int]:
                 found.add(i)
             i = text.find(word, i + 1)
     return sorted(found)
+
+
+def _windows(text: str, words: frozenset[str], *, reach: int = 280) -> list[tuple[int, int]]:
+    """Merged ``[lo, hi)`` spans of ``reach`` characters around each of ``words`` in ``text``."""
+    spans: list[tuple[int, int]] = []
+    for pos in _positions(text, words):
+        lo, hi = max(0, pos - reach), pos + reach
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
 
 
 def _conditional(code: str, pos: int) -> bool:
