@@ -1616,7 +1616,7 @@ def analyse(source: str) -> list[Hit]:
     if tree is None:
         assert error is not None
         return [error]
-    lines = source.splitlines()
+    lines = _LINE_BREAK.split(source)
     analyzer = _Analyzer(tree, lines)
     try:
         return analyzer.run()
@@ -1709,7 +1709,7 @@ class CodePayloadRule(BaseRule):
 
     def _check_block(self, block: CodeBlock) -> Iterator[Finding]:
         tree, error = parse(block.source)
-        lines = block.source.splitlines()
+        lines = _LINE_BREAK.split(block.source)
         if tree is None:
             assert error is not None
             if block.tagged:

@@ -800,6 +800,13 @@ class TestLimits:
         assert len(findings) == 26
         assert "35 more" in findings[-1].message and findings[-1].severity == "block"
 
+    def test_excerpt_follows_python_line_numbers(self) -> None:
+        """A form feed or line separator inside a line does not shift the excerpt."""
+        code = "x = 1  # \x0c page\ny = '\u2028'\nimport socket\n"
+        finding = blocking(code)[0]
+        assert finding.message.startswith("code line 3:1")
+        assert finding.excerpt is not None and "socket" in finding.excerpt
+
     def test_long_tokens_redacted_in_excerpt(self) -> None:
         """Long token-like strings are shortened in excerpts (they may be secrets)."""
         secret = "sk" + "A1b2C3d4" * 6
