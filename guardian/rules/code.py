@@ -22,6 +22,7 @@ import re
 import textwrap
 import tokenize
 import unicodedata
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -1599,7 +1600,9 @@ def parse(source: str) -> tuple[ast.Module | None, Hit | None]:
         what = "a NUL character" if char == "U+0000" else f"an unpaired surrogate ({char})"
         return None, Hit(line, col, "syntax", f"contains {what}, which Python source cannot hold")
     try:
-        return ast.parse(source), None
+        with warnings.catch_warnings():  # "invalid escape sequence" and the like: not ours
+            warnings.simplefilter("ignore")
+            return ast.parse(source), None
     except SyntaxError as exc:
         line = exc.lineno or 1
         col = exc.offset or 1

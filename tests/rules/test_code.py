@@ -220,6 +220,14 @@ class TestParsing:
         """A pasted method body with common indentation parses."""
         assert check(make("    def area(self):\n        return self.w * self.h\n")) == []
 
+    def test_parser_warnings_are_not_printed(self) -> None:
+        """Warnings the parser raises about lesson code (bad escapes) are not guardian's."""
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert check(make("import re\nPAT = re.compile('\\d+')\n")) == []
+
     def test_fence_parser_reports_code_lines(self) -> None:
         """Fenced blocks come back with their language and first code line."""
         text = "intro\n\n~~~py\na = 1\n~~~\n\n  ```Python title\n  b = 2\n  ```\n"
