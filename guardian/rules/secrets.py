@@ -68,13 +68,20 @@ _PLACEHOLDER = re.compile(
     r"x{4,}|X{4,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\$[A-Z_]{3,}|%\(?\w*\)?s\b"
     r"|(?i:your[_-]?|example|sample|dummy|placeholder|redacted|change[_-]?me|replace[_-]?me"
     r"|insert[_-]?|fake|not[_-]?a[_-]?real|(?:test|my)[_-]?(?:key|token|secret|pass)"
-    r"|0123456789|123456|abcdefg|qwerty|todo|fill[_-]?in|enter[_-]?your|here\b)"
+    r"|todo|fill[_-]?in|enter[_-]?your|here\b)"
     r"|(.)\1{5,}")
+#: Keyboard runs: a typed stand-in in a ``password = ...`` line, but common in fabricated keys
+#: with a real prefix too (``AKIA1234567890ABCDEF``), which are reported anyway.
+_SEQUENCE = re.compile(r"(?i)0123456789|123456|abcdefg|qwerty")
 
 
-def is_placeholder(value: str) -> bool:
-    """True for values that stand for a secret instead of being one (xxx, <key>, ${KEY}...)."""
-    if _PLACEHOLDER.search(value):
+def is_placeholder(value: str, *, sequences: bool = True) -> bool:
+    """True for values that stand for a secret instead of being one (xxx, <key>, ${KEY}...).
+
+    ``sequences`` also counts keyboard runs (123456, abcdefg, qwerty) as placeholders; a value
+    with a provider prefix is judged without them, since fabricated keys use them too.
+    """
+    if _PLACEHOLDER.search(value) or (sequences and _SEQUENCE.search(value)):
         return True
     core = value.strip("'\"` ")
     return len(core) >= 12 and len(set(core)) < 6
@@ -105,35 +112,43 @@ Validator = Callable[[str, str], "Severity | None"]
 
 def _prefixed(min_len: int = 0) -> Validator:
     def check(secret: str, context: str) -> Severity | None:
-        if len(secret) < min_len or is_placeholder(secret):
+        if len(secret) < min_len or is_placeholder(secret, sequences=False):
             return None
         return "block"
     return check
 
 
+def _openai_legacy(secret: str, context: str) -> Severity | None:
+    body = secret[3:]
+    mixed = any(c.isdigit() for c in body) and body.lower() != body and body.upper() != body
+    if not mixed or is_placeholder(body, sequences=False) or entropy(body) < 4.0:
+        return None
+    return "block"
+
+
 def _aws_id(secret: str, context: str) -> Severity | None:
     if secret.endswith("EXAMPLE"):
         return "warn"  # AWS's documented example keys (AKIAIOSFODNN7EXAMPLE)
-    return None if is_placeholder(secret) else "block"
+    return None if is_placeholder(secret, sequences=False) else "block"
 
 
 def _aws_secret(secret: str, context: str) -> Severity | None:
     if "EXAMPLE" in secret:
         return "warn"
-    if is_placeholder(secret) or re.fullmatch(r"[0-9a-f]+", secret):
+    if is_placeholder(secret, sequences=False) or re.fullmatch(r"[0-9a-f]+", secret):
         return None  # a lowercase hex run is a SHA-1, not a key
     kinds = sum(bool(re.search(p, secret)) for p in ("[A-Z]", "[a-z]", "[0-9]"))
     return "block" if kinds == 3 and entropy(secret) >= 4.0 else None
 
 
 def _anthropic(secret: str, context: str) -> Severity | None:
-    if is_placeholder(secret) or context.startswith(("...", "…")):
+    if is_placeholder(secret, sequences=False) or context.startswith(("...", "…")):
         return None
     return "block" if len(secret) >= 60 else "warn"  # a partial key still leaks a prefix
 
 
 def _stripe_test(secret: str, context: str) -> Severity | None:
-    return None if is_placeholder(secret) else "warn"
+    return None if is_placeholder(secret, sequences=False) else "warn"
 
 
 def _pem(secret: str, context: str) -> Severity | None:
@@ -210,6 +225,7 @@ _TOKEN_DETECTORS: tuple[_Detector, ...] = (
     ("anthropic", "sk-ant-", r"\bsk-ant-(?:[a-z]{3,6}\d\d-)?[A-Za-z0-9_-]{20,}", _anthropic),
     ("openai", "sk-", r"\bsk-(?:proj|svcacct|admin|None)-[A-Za-z0-9_-]{40,}"
                       r"|\bsk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}\b", _prefixed()),
+    ("openai_legacy", "sk-", r"\bsk-[A-Za-z0-9]{32,64}\b(?!-)", _openai_legacy),
     ("slack", "xox xapp-",
      r"\bxox[abeoprs]-\d{6,}-[0-9A-Za-z-]{10,}|\bxoxe(?:\.xox[bp])?-\d-[A-Za-z0-9]{40,}"
      r"|\bxapp-\d-[A-Z0-9]{6,}-\d{6,}-[a-z0-9]{20,}", _prefixed()),
@@ -248,6 +264,7 @@ _LABELS = {
     "azure_key": "Azure storage/service account key", "azure_sas": "Azure SAS signature",
     "azure_ad": "Azure AD client secret", "github": "GitHub token", "gitlab": "GitLab token",
     "anthropic": "Anthropic API key", "openai": "OpenAI API key", "slack": "Slack token",
+    "openai_legacy": "OpenAI-style secret key (sk-...)",
     "slack_hook": "Slack webhook URL", "discord_hook": "Discord webhook URL",
     "telegram": "Telegram bot token", "stripe": "Stripe live secret key",
     "stripe_test": "Stripe test-mode key", "twilio": "Twilio API key",
@@ -272,13 +289,18 @@ _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-
             r"|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key"
             r"|secret[_-]?key|signing[_-]?key|token|credentials?|auth")
 _KEY_STEMS = ("pass", "pwd", "secret", "key", "token", "credential", "auth")
-_CONTEXT_STEMS = (*_KEY_STEMS, "aws")
+_CONTEXT_STEMS = (*_KEY_STEMS, "aws", "bearer")
 _ASSIGNMENT = re.compile(
     rf"(?i)(?P<key>[A-Za-z0-9_.-]{{0,40}}?(?:{_KEYWORD}))[\"'\]]?\s*(?::=|=>|=|:)\s*"
     r"(?P<q>[\"'`]?)(?P<val>[^\s\"'`,;)}\]]{6,200})(?P=q)")
 _HEADER = re.compile(
     r"(?i)(?:proxy-)?authorization\s*[:=]\s*[\"']?(?:bearer|basic|token|bot)\s+"
-    r"(?P<val>[A-Za-z0-9._~+/=-]{12,})|x-api-key\s*[:=]\s*[\"']?(?P<val2>[A-Za-z0-9._-]{16,})")
+    r"(?P<val>[A-Za-z0-9._~+/=-]{12,})|x-api-key\s*[:=]\s*[\"']?(?P<val2>[A-Za-z0-9._-]{16,})"
+    r"|bearer\s+(?P<val3>[A-Za-z0-9._~+/=-]{20,})")
+_PROSE_ASSIGN = re.compile(
+    r"(?i)(?P<key>password|passphrase|passwd|pwd|api[ _-]?key|secret[ _-]?key|access[ _-]?key"
+    r"|client[ _-]?secret|token)\s+(?:is|was|reads|equals)\s+[\"'`]?(?P<val>[^\s\"'`,;]{8,200})"
+    r"(?P<q>)")
 _CODE_REF = re.compile(
     r"^(?:os\.|env|getenv|process\.env|settings\.|config\.|cfg\.|self\.|request|args\.|"
     r"options\.|vault|secrets\.|keyring|Secret|None|null|true|false|undefined|input|prompt)|[()\[]")
@@ -445,11 +467,12 @@ class SecretsRule(BaseRule):
 
     def _context(self, text: str, starts: list[int], covered: set[str]) -> Iterator[Found]:
         for start in starts:
-            for pattern in (_AWS_SECRET, _HEADER, _ASSIGNMENT):
+            for pattern in (_AWS_SECRET, _HEADER, _ASSIGNMENT, _PROSE_ASSIGN):
                 m = pattern.match(text, start)
                 if m is None:
                     continue
-                value = m.group("val") or (m.groupdict().get("val2") or "")
+                groups = m.groupdict()
+                value = groups.get("val") or groups.get("val2") or groups.get("val3") or ""
                 if any(value in c for c in covered):
                     break
                 covered.add(value)
@@ -457,8 +480,10 @@ class SecretsRule(BaseRule):
                     severity = _aws_secret(value, "")
                     label = _LABELS["aws_secret"]
                 elif pattern is _HEADER:
+                    bare = groups.get("val3") is not None
                     severity = None if is_placeholder(value) or value.startswith("$") or entropy(
-                        value) < 3.0 else "block"
+                        value) < (3.5 if bare else 3.0) or (bare and not _TWO_DIGITS.search(
+                            value)) else "block"
                     label = _LABELS["header"]
                 else:
                     severity = _assignment_severity(m.group("key").lower(), value,
@@ -474,6 +499,8 @@ class SecretsRule(BaseRule):
                     or any(token in c or c in token for c in covered)):
                 continue
             at = text.find(token)
+            if text.startswith(("...", "…"), at + len(token)):
+                continue  # "sk-ant-api03-abcd..." is a truncated example
             before = text[max(0, at - 40):at]
             if _HEX.fullmatch(token):
                 if (_SECRET_CONTEXT.search(before) and not _HASH_CONTEXT.search(before)
