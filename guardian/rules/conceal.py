@@ -54,14 +54,16 @@ _SELF_WORDS = ("rule", "instruction", "lesson", "note", "text", "directive", "li
                "section", "block", "paragraph", "reminder", "polic", "guidance", "entry",
                "entries", "memory", "content", "prompt", "sentence", "exact", "same", "entire",
                "whole", "very", "important", "critical")
+_NEGATORS = ("do not|don't|dont|never|must not|mustn't|should not|shouldn't|without|avoid|"
+             "no need to|refrain from|there is no need to")
+_ERASE_VERBS = ("remov|delet|eras|wip|clear|scrub|purg|destroy|shred|truncat|overwrit|rewrit|"
+                "squash|clean|get rid|getting rid|cover")
 # "this rule", "these instructions", "this exact ...": what a self-protecting text says.
 _SELF_ANCHORS = tuple(f"{det} {word}" for det in ("this", "these") for word in _SELF_WORDS)
 _TLS_NOUN_ANCHORS = tuple(f"{a} {b}" for a in ("ssl", "tls", "https", "certificate", "cert",
                                               "hostname")
                           for b in ("verification", "validation", "check", "error", "warning"))
-_SHELLS = ("sh", "bash", "zsh", "ksh", "dash", "fish", "csh", "tcsh", "sudo", "python", "perl",
-           "ruby", "node", "iex", "invoke-expression", "pwsh", "powershell")
-_PIPE_ANCHORS = tuple(f"|{sp}{sh}" for sp in ("", " ") for sh in _SHELLS)
+
 
 
 def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
@@ -69,6 +71,12 @@ def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
     """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
     found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
     return Phrase(key, found, pattern, message, **kw)
+
+
+def _lp(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+        **kw: Any) -> Phrase:
+    """A phrase whose matches begin where one of its anchors begins."""
+    return _p(key, anchors, pattern, message, lead=True, **kw)
 
 
 _HIDE_MSG = ("concealment: {found!r} tells the agent to keep what it does from the people "
@@ -98,20 +106,17 @@ _PIPE_MSG = ("remote code execution: {found!r} runs a script straight from the n
 
 PHRASES: tuple[Phrase, ...] = (
     # --- hiding from people (not negation-aware: the negation is the attack) --------------
-    _p("hide", "tell|inform|notify|alert|mention|report|disclos|reveal|bring up|say anything|"
-       "admit|confess|escalat|surface|flag|explain",
+    _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|must not|mustn't|should not|shouldn't|without|avoid"
        r"|no need to|refrain from|there is no need to)\s(?:ever )?(?:tell|inform|notify|alert"
        r"|mention|report|disclose|reveal|bring up|say anything|admit|confess|escalate|surface"
        r"|flag|explain)(?:ing)?\b(?: (?:this|it|that|anything|any of this|about (?:it|this|that"
        r"|the \S+|these \S+|what you \S+)|the (?:change|changes|fix|workaround|failure|error"
        r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + _ENUMERATION, _HIDE_MSG),
-    _p("hide", "let the|let your|let any|let our|let their|let a |let them|let him|let her|"
-       "let every|let some|let people|let users|let humans|let reviewers|let operators|"
-       "let maintainers|let no|letting",
+    _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|without) let(?:ting)? " + _PEOPLE
        + r" (?:know|find out|see|notice)", _HIDE_MSG),
-    _p("hide", "hide|hiding|conceal|mask|cover|obscur|bury|burying|keep|withhold",
+    _lp("hide", "hide|hiding|conceal|mask|cover|obscur|bury|burying|keep|withhold",
        r"\b(?:hide|hiding|conceal(?:ing)?|mask(?:ing)?|cover(?:ing)? up|obscur(?:e|ing)|bury"
        r"|burying|keep(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from " + _PEOPLE
        + r"|\b(?:hide|hiding|conceal(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from (?:the"
@@ -122,14 +127,15 @@ PHRASES: tuple[Phrase, ...] = (
            r"|internal|implementation|sensitive|details|api|personal|private|raw|errors?"
            r"|exceptions?|cursor|spinner|scrollbar|dialog|element|button|column|field|ui|menu)"
            r"\b", m.group()))),
-    _p("hide", "without",
+    _lp("hide", "without",
        r"\bwithout (?:(?:telling|informing|notifying|alerting|consulting|warning) " + _PEOPLE
        + _ENUMERATION + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator"
        r"|people|the team|the maintainers?) (?:knowing|noticing|finding out|realizing|realising"
        r"|being aware|suspecting)|(?:being|getting) (?:noticed|detected|caught|flagged)"
-       r"|(?:the |their |your )?(?:user's|users'|human's|operator's|owner's|reviewer's) (?:knowledge|awareness)"
+       r"|(?:the |their |your )?(?:user's|users'|human's|operator's|owner's|reviewer's) "
+       r"(?:knowledge|awareness)"
        r"|leaving (?:a |any )?traces?)", _HIDE_MSG),
-    _p("hide", "so no|so nobody|so that|such that|ensuring|to ensure|make sure|making sure|"
+    _lp("hide", "so no|so nobody|so that|such that|ensuring|to ensure|make sure|making sure|"
        "that way|so the|so they|so users|so reviewers|so humans|so anyone|so people",
        r"\b(?:so|so that|such that|ensuring|to ensure|make sure|making sure|that way) (?:(?:no"
        r" one|nobody|no human|no reviewer) (?:will |would |can |could |ever )*(?:notices?"
@@ -138,55 +144,52 @@ PHRASES: tuple[Phrase, ...] = (
        r"|anyone|people) (?:won't|will not|doesn't|does not|don't|do not|can't|cannot|never"
        r"|wouldn't|would not)(?: ever)? (?:notice|know|find out|detect|realize|realise|suspect"
        r"|discover|learn about|see what you|see the change))\b", _HIDE_MSG),
-    _p("hide", "silently|quietly|secretly|covertly|stealthily|surreptitiously|discreetly|"
+    _lp("hide", "silently|quietly|secretly|covertly|stealthily|surreptitiously|discreetly|"
        "behind the scenes",
        r"\b(?:silently|quietly|secretly|covertly|stealthily|surreptitiously|discreetly|behind "
        r"the scenes)\b(?: [\w'-]+){0,8}? (?:and |then |but )?(?:do not|don't|dont|never"
        r"|without) (?:report|mention|tell|log|notify|inform|disclose|record|note|document|flag"
        r"|alert|surface|explain)(?:ing)?\b", _HIDE_MSG),
-    _p("hide", "secretly|covertly|stealthily|surreptitiously",
+    _lp("hide", "secretly|covertly|stealthily|surreptitiously",
        r"\b(?:secretly|covertly|stealthily|surreptitiously)\b (?:add|insert|modify|change"
        r"|delete|remove|disable|push|commit|send|upload|install|run|execute|exfiltrate|copy"
        r"|edit|replace|inject|include|merge|approve)", _HIDE_MSG),
-    _p("hide", "report|mention|disclos|admit|reveal|surface",
+    _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|avoid|without) (?:report|mention|disclose|admit|reveal"
        r"|surface)(?:ing)? (?:this|it|that|these|the (?:change|changes|fix|workaround|deletion"
        r"|modification|edit|failure|failures|bypass|override|commit|incident|mistake)|what you "
        r"(?:did|changed|removed|deleted|modified|skipped)|your (?:changes|actions"
        r"|modifications|edits|mistakes?))\b(?! (?:as|to be|when|if|unless|until)\b)",
        _HIDE_MSG),
-    _p("hide", "mention|report|disclos|admit|reveal",
+    _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|avoid) (?:mention|report|disclose|admit|reveal)(?:ing)?"
        r"(?: [\w'-]+){0,3}? (?:in|within) (?:the |your |any )?(?:summary|final (?:answer|report"
        r"|summary|message|response)|report|pr description|pull request description|changelog"
        r"|response|reply|handoff|status update)\b", _HIDE_MSG),
-    _p("hide", "keep this|keep it|keep that|keep these|between us|between you and me",
+    _lp("hide", "keep this|keep it|keep that|keep these|between us|between you and me",
        r"\bkeep (?:this|it|that|these) (?:a )?(?:secret|hidden|quiet|confidential|between us)"
        r"(?: from\b)?|\bbetween (?:you and me|us)\b", _HIDE_MSG,
        accept=lambda m: "between" not in m.group() or "keep" in m.group()),
     # --- covering tracks (actions: negation-aware) ----------------------------------------
-    _p("evidence", "evidence|trace|tracks|footprint|audit|ledger|history",
+    _lp("evidence", _ERASE_VERBS,
        r"\b(?:remov|delet|eras|wip|clear|scrub|purg|destroy|shred|truncat|overwrit|clean(?:ing)?"
        r" up|get(?:ting)? rid of|cover)(?:e|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:(?:the |all |any "
        r"|your |my )?(?:evidence|traces?|tracks|footprints|audit (?:logs?|trail|entries|records?)"
        r"|ledger(?: entries)?|shell history|bash history|command history|history files?"
        r"|\.bash_history|\.zsh_history))\b", _EVIDENCE_MSG, negatable=True),
-    _p("evidence", "so no|so nobody|so that|so the|so they|so humans|so it|to hide|to cover|"
-       "to conceal|that show|that mention|that reveal|that record|that prove|of this|of it|"
-       "of what you did|of your|before anyone|before the|before review|before they|"
-       "before someone",
+    _lp("evidence", _ERASE_VERBS,
        r"\b(?:remov|delet|eras|wip|clear|scrub|purg|truncat|rewrit|squash|clean(?:ing)? up)(?:e"
        r"|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:logs?|log files|log entries|history|commits?"
        r"|reflog)(?: [\w'-]+){0,2}? (?:so (?:that )?(?:no one|nobody|the user|the reviewers?|they"
        r"|humans?|it)|to (?:hide|cover|conceal)|that (?:show|mention|reveal|record|prove)|of "
        r"(?:this|it|what you did|your (?:changes|actions|work))|before (?:anyone|the user|the "
        r"reviewers?|review|they|someone))", _EVIDENCE_MSG, negatable=True),
-    _p("evidence", "history -c|histfile|histsize|+o history|/var/log",
+    _p("evidence", "history -c|histfile|histsize|o history|var/log",
        r"\bhistory -c\b|\bunset histfile\b|\bhistfile=/dev/null|\bhistsize=0\b|\bset \+o "
-       r"history\b|(?:>|truncate -s ?0|shred|rm -\S+) ?/var/log/", _EVIDENCE_MSG, negatable=True),
+       r"history\b|(?:>|truncate -s ?0|shred|rm -\S+) ?/var/log/", _EVIDENCE_MSG, negatable=True,
+       back=24),
     # --- lying about results --------------------------------------------------------------
-    _p("lie", "even if|even though|regardless|whether or not|when they fail|when they don't|"
-       "if they fail|although|despite|no matter",
+    _lp("lie", "pretend|claim|say|report|tell|state|assert|write|announce",
        r"\b(?:pretend|claim|say|report|tell (?:the user|them|everyone|the reviewers?)|state"
        r"|assert|write|announce)(?:ing|s)?\b(?: that)? (?:all )?(?:the )?(?:tests?|builds?|ci"
        r"|checks?|pipeline|suite|linters?|scans?|everything) (?:pass(?:ed|es)?|succeeded"
@@ -194,7 +197,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|was successful|is fine|are fine)\b(?: [\w'-]+){0,3}? (?:even if|even though"
        r"|regardless|whether or not|when they (?:fail|don't)|if they fail|although|despite"
        r"|no matter)", _LIE_MSG),
-    _p("lie", "fabricat|forg|make up|making up|falsif|doctor|fake the|fake your|faking the|"
+    _lp("lie", "fabricat|forg|make up|making up|falsif|doctor|fake the|fake your|faking the|"
        "faking your",
        r"\b(?:fabricat(?:e|ing)|forg(?:e|ing)|mak(?:e|ing) up|falsif(?:y|ying)|doctor(?:ing)?"
        r"|fak(?:e|ing) (?:the|your))\b (?:the |some |any |your )?(?:test (?:results?|output"
@@ -202,37 +205,37 @@ PHRASES: tuple[Phrase, ...] = (
        r"|metrics|screenshots?|evidence|ci (?:results?|status)|review(?:s| approvals?)?)\b",
        _LIE_MSG, negatable=True),
     # --- TLS verification (actions) -------------------------------------------------------
-    _p("tls", "verify=|verify =|verify:|verify :|verify_ssl|ssl_verify|verify_cert|verify_tls|"
+    _lp("tls", "verify=|verify =|verify:|verify :|verify_ssl|ssl_verify|verify_cert|verify_tls|"
        "tls_verify|sslverify", r"\b(?:verify|verify_ssl|ssl_verify|verify_certs?|verify_tls"
        r"|tls_verify|sslverify)\s?[=:]\s?(?:false|0|no)\b", _TLS_MSG, negatable=True),
-    _p("tls", "node_tls_reject_unauthorized",
+    _lp("tls", "node_tls_reject_unauthorized",
        r"node_tls_reject_unauthorized\s?[=:]?\s?['\"]?0", _TLS_MSG, negatable=True),
-    _p("tls", "curl", r"\bcurl\b[^|;&\n]{0,160}?\s(?:-(?!-)[a-z]*k[a-z]*\b|--insecure\b)",
+    _lp("tls", "curl", r"\bcurl\b[^|;&\n]{0,160}?\s(?:-(?!-)[a-z]*k[a-z]*\b|--insecure\b)",
        _TLS_MSG, negatable=True),
-    _p("tls", "--no-check-certificate", r"--no-check-certificate\b", _TLS_MSG, negatable=True),
-    _p("tls", "pythonhttpsverify", r"pythonhttpsverify\s?=\s?['\"]?0", _TLS_MSG,
+    _p("tls", "no-check-certificate", r"--no-check-certificate\b", _TLS_MSG, negatable=True,
+       back=2),
+    _lp("tls", "pythonhttpsverify", r"pythonhttpsverify\s?=\s?['\"]?0", _TLS_MSG,
        negatable=True),
-    _p("tls", "_create_unverified_context|cert_none|check_hostname",
+    _p("tls", "create_unverified_context|cert_none|check_hostname",
        r"_create_unverified_context\b|\bcert_none\b|check_hostname\s?=\s?false", _TLS_MSG,
-       negatable=True),
-    _p("tls", "git_ssl_no_verify|sslverify|strict-ssl|rejectunauthorized|insecureskipverify|"
+       negatable=True, back=1),
+    _lp("tls", "git_ssl_no_verify|sslverify|strict-ssl|rejectunauthorized|insecureskipverify|"
        "insecure_skip_verify",
        r"git_ssl_no_verify\s?=\s?['\"]?(?:1|true)|sslverify\s?(?:=\s?|\s)['\"]?false|strict-ssl"
        r"\s?(?:=\s?|\s)['\"]?false|rejectunauthorized\s?:\s?false|insecure_?skip_?verify\s?[:=]"
        r"\s?true", _TLS_MSG, negatable=True),
-    _p("tls", _TLS_NOUN_ANCHORS,
+    _lp("tls", "disabl|turn|skip|bypass|ignor|switch",
        r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|skip(?:ping)?|bypass(?:ing)?|ignor(?:e|ing)"
        r"|switch(?:ing)? off)\s(?:the |all |any )?(?:ssl|tls|https|certificate|cert|hostname)"
        r"(?: certificate)? (?:verification|validation|checks?|checking|errors?|warnings?)\b",
        _TLS_MSG, negatable=True),
-    _p("tls", "--trusted-host|disable_warnings", r"--trusted-host\b|urllib3\.disable_warnings",
+    _p("tls", "trusted-host|disable_warnings", r"--trusted-host\b|disable_warnings\(",
        "weakened TLS: {found!r} silences or skips certificate checks for a host. Use a proper "
-       "CA bundle for internal mirrors instead", severity="warn", negatable=True),
+       "CA bundle for internal mirrors instead", severity="warn", negatable=True, back=2),
     # --- disabling security controls (actions) --------------------------------------------
-    _p("bypass", "guardian|sandbox|seccomp|apparmor|selinux|bubblewrap|bwrap|firewall|antivirus|"
-       "edr|security|safety|guardrail|policy|pre-commit|precommit|hooks|branch protection|"
-       "codeowners|code owners|signature verification|signing|audit|secret scanning|"
-       "dependabot|codeql|permission|approval",
+    _lp("bypass", "disabl|turn|switch|bypass|circumvent|evad|get around|getting around|"
+       "work around|working around|uninstall|deactivat|kill|break out|breaking out|escap|"
+       "tamper|neuter|patch|rip|remov|skip|stop",
        r"\b(?:disabl(?:e|es|ed|ing)|turn(?:s|ed|ing)? off|switch(?:es|ed|ing)? off|bypass(?:es"
        r"|ed|ing)?|circumvent(?:s|ed|ing)?|evad(?:e|es|ed|ing)|get(?:ting)? around|work(?:ing)? "
        r"around|uninstall(?:s|ed|ing)?|deactivat(?:e|es|ed|ing)|kill(?:s|ed|ing)?|break(?:ing)?"
@@ -253,36 +256,33 @@ PHRASES: tuple[Phrase, ...] = (
        r"--dangerously-skip-permissions|\bbypass_?permissions\b|\bsetenforce 0\b|\bufw "
        r"disable\b|core\.hookspath\s?=?\s?['\"]?/dev/null|\bsystemctl (?:stop|disable|mask) "
        r"(?:apparmor|firewalld|ufw|auditd|selinux)", _BYPASS_MSG, negatable=True),
-    _p("bypass", "all linter|all lint|all type|all static|all security|all checks|"
-       "every linter|every lint|every type|every check",
+    _lp("bypass", "disabl|turn|remov|skip|bypass|silenc",
        r"\b(?:disabl(?:e|ing)|turn(?:ing)? off|remov(?:e|ing)|skip(?:ping)?|bypass(?:ing)?"
        r"|silenc(?:e|ing))\b (?:all|every) (?:linters?|lint(?:ing| rules| checks)|type "
        r"check(?:s|ing|ers?)|static analysis|security warnings|checks)\b(?! (?:for|in|on) )",
        _BYPASS_MSG, negatable=True),
     # --- self-approval (actions) ----------------------------------------------------------
-    _p("approve", "own pr|own pull|own merge|own mr|own change|own code|own commit|"
-       "own patch|own work|own diff|own lesson|own proposal|own edit|own fix",
+    _lp("approve", "approv|merg|accept|lgtm|sign|rubber",
        r"\b(?:approv(?:e|es|ed|ing)|merg(?:e|es|ed|ing)|accept(?:s|ed|ing)?|lgtm|sign(?:s|ed"
        r"|ing)? off on|rubber-?stamp(?:s|ed|ing)?)\b (?:your|its|my|their|his|her) own (?:prs?"
        r"|pull requests?|merge requests?|mrs?|changes?|code|commits?|patch(?:es)?|work|diffs?"
        r"|lessons?|proposals?|edits?|fix(?:es)?)\b", _APPROVE_MSG, negatable=True),
-    _p("approve", "self-approv|self approv|selfapprov|auto-approv|autoapprov|auto approv",
+    _lp("approve", "self-approv|self approv|selfapprov|auto-approv|autoapprov|auto approv",
        r"\b(?:self[- ]?approv(?:e|es|ed|al|ing)|auto[- ]?approv(?:e|es|ed|al|ing) (?:your|its"
        r"|my|all|every|the) (?:own )?(?:prs?|pull requests?|changes?|merges?|lessons?))",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "without|bypassing|skipping|with no",
+    _lp("approve", "merg|deploy|ship|land|releas",
        r"\b(?:merg(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|land(?:s|ed|ing)?"
        r"|releas(?:e|es|ed|ing))\b(?: [\w'-]+){0,4}? (?:without|bypassing|skipping|with no)"
        r" (?:any |a |the |waiting for |waiting on )?(?:(?:code |human |peer |security "
        r"|required )?reviews?|approvals?|reviewers?|sign-?off|ci(?: passing| checks)?)\b",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "without|bypassing|skipping|with no",
+    _lp("approve", "push",
        r"\bpush(?:es|ed|ing)? (?:directly |straight )?(?:to )?(?:origin )?" + _PROTECTED
        + r"\b(?: [\w'-]+){0,3}? (?:without|bypassing|skipping|with no) (?:any |a |the )?"
        r"(?:(?:code |human |peer )?reviews?|approvals?|prs?|pull requests?|ci|checks)\b",
        _APPROVE_MSG, negatable=True),
-    _p("approve", " as done| as approved| as complete| as passed| as resolved| as reviewed|"
-       " as green| as lgtm| as successful",
+    _lp("approve", "mark",
        r"\bmark(?:s|ed|ing)? (?:the |this |your |its |my |all )?(?:own )?(?:reviews?|prs?|pull "
        r"requests?|approvals?|checks?|review (?:comments|threads)|conversations?|threads?)"
        r" as (?:done|approved|complete|completed|passed|resolved|reviewed|green|lgtm"
@@ -297,19 +297,17 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:second|alt|alternate|other|bot|service|secondary|different|sock ?puppet) "
        r"(?:account|user|identity|login)s?\b(?: [\w'-]+){0,3}? (?:to )?approv(?:e|es|ed|ing)\b",
        _APPROVE_MSG, negatable=True),
-    _p("approve", "gh pr merge", r"\bgh pr merge\b[^\n;&|]{0,80}--admin\b", _APPROVE_MSG,
+    _lp("approve", "gh pr merge", r"\bgh pr merge\b[^\n;&|]{0,80}--admin\b", _APPROVE_MSG,
        negatable=True),
-    _p("approve", "dismiss|overrid|bypass|disabl|skip|circumvent",
+    _lp("approve", "dismiss|overrid|bypass|disabl|skip|circumvent",
        r"\b(?:dismiss(?:es|ed|ing)?|overrid(?:e|es|ing)|bypass(?:es|ed|ing)?|disabl(?:e|es|ed"
        r"|ing)|skip(?:s|ped|ping)?|circumvent(?:s|ed|ing)?) (?:the |any |all )?(?:required "
        r"|stale |blocking |pending )?(?:reviews?|review requirements?|code reviews?|approvals?"
        r"|approval requirements?|branch protections?|required checks|status checks|codeowners"
        r" reviews?)\b", _APPROVE_MSG, negatable=True),
     # --- self-replication and persistence (not negation-aware where the negation is it) ---
-    _p("persist", "agents.md|claude.md|gemini.md|cursorrules|.cursor/rules|copilot-instructions|"
-       "windsurfrules|memor|system prompt|future|every |each |subsequent|all lessons|"
-       "all prompts|all sessions|all conversations|all your|all other|any other|all new|"
-       "knowledge base|other lessons|other agents|other sessions|other projects|other repos",
+    _lp("persist", "cop|past|add|insert|append|writ|replicat|propagat|spread|includ|duplicat|"
+       "inject|embed|repeat|clon|prepend|carr|sav|persist|stor|put|plac|plant",
        r"\b(?:copy|copying|paste|pasting|add|adding|insert|inserting|append|appending|write"
        r"|writing|replicate|replicating|propagate|propagating|spread|spreading|include"
        r"|including|duplicate|duplicating|inject|injecting|embed|embedding|repeat|repeating"
@@ -330,7 +328,9 @@ PHRASES: tuple[Phrase, ...] = (
        r"|generate|make|propose|author|save) )?(?:must|should|shall|needs? to|has to|have to)"
        r" (?:include|contain|start with|begin with|end with|repeat|carry|copy|reference"
        r"|mention)\b", _PERSIST_MSG),
-    _p("persist", _SELF_ANCHORS,
+    _lp("persist", "never|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|"
+       "can't|may not|is not to be|are not to be|not to be|no one may|nobody may|"
+       "under no circumstances|no agent may|no lesson may",
        r"\b(?:never|do not|don't|dont|must not|mustn't|should not|shouldn't|cannot|can't|may "
        r"not|is not to be|are not to be|not to be|no one may|nobody may|under no circumstances"
        r"|no agent may|no lesson may)\b(?: (?:ever|be|allow|let|permit|anyone|anybody|yourself"
@@ -340,13 +340,14 @@ PHRASES: tuple[Phrase, ...] = (
        r"|unlearn(?:ed|ing)?|discard(?:ed|ing)?) (?:this|these|the present|the following|the "
        r"above)(?: (?:exact|same|entire|whole|very|important|critical))? " + _SELF_NOUN
        + r"\b", _PERSIST_MSG),
-    _p("persist", _SELF_ANCHORS,
+    _lp("persist", "never|do not|don't|dont|must not|should not",
        r"\b(?:never|do not|don't|dont|must not|should not)\b(?: [\w'-]+){0,3}? (?:edit|modify"
        r"|change|alter|rewrite|replace|weaken|ignore|override|disable|skip)(?:s|ed|ing)? "
        r"(?:this|these)(?: [\w'-]+)?? " + _SELF_NOUN + r"\b(?: [\w'-]+){0,4}? (?:even if|even "
        r"when|even though|regardless|no matter|under any circumstances|for any reason|ever)\b",
        _PERSIST_MSG),
-    _p("persist", _SELF_ANCHORS,
+    _lp("persist", "keep|preserv|retain|maintain|follow|obey|remember|apply|applying|honou|"
+       "honor|enforc",
        r"\b(?:keep(?:ing)?|preserv(?:e|ing)|retain(?:ing)?|maintain(?:ing)?|follow(?:ing)?"
        r"|obey(?:ing)?|remember(?:ing)?|apply(?:ing)?|honou?r(?:ing)?|enforc(?:e|ing))\b "
        r"(?:this|these|the following|the above)(?: exact| same)? " + _SELF_NOUN
@@ -358,10 +359,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"instructions|removed|deleted|retired)|forever|permanently|at all times|in all "
        r"(?:future|subsequent)|in every (?:future|subsequent)|across all|for all future)",
        _PERSIST_MSG),
-    _p("persist", "even if",
+    _lp("persist", "even if",
        r"\beven if\b(?: [\w'-]+){1,8}?,? (?:always )?(?:keep|preserve|retain|follow|obey|apply"
        r"|re-?add|restore) (?:this|these) " + _SELF_NOUN + r"\b", _PERSIST_MSG),
-    _p("persist", "re-add|readd|re-insert|reinsert|re-create|recreate|re-apply|reapply|"
+    _lp("persist", "re-add|readd|re-insert|reinsert|re-create|recreate|re-apply|reapply|"
        "re-introduce|reintroduce|restore|put back|add back|bring back|write back|rewrit|"
        "reinstat|re-instat|re-writ|copy back",
        r"\b(?:re-?add|re-?insert|re-?create|re-?apply|re-?introduce|restore|put back|add back"
@@ -372,107 +373,108 @@ PHRASES: tuple[Phrase, ...] = (
        r" (?:is|are|gets?|get|was|were|has been|have been|ever|tries to|try to|removes?"
        r"|deletes?|drops?|edits?|modifies?|retires?|supersedes?|goes missing|disappears?)\b",
        _PERSIST_MSG),
-    _p("persist", _SELF_ANCHORS,
+    _lp("persist", "save|store|write|persist|commit|record|memori|remember",
        r"\b(?:save|store|write|persist|commit|record|memori[sz]e|remember)\b (?:this|these)"
        r"(?: [\w'-]+)?? " + _SELF_NOUN + r" (?:in|to|into) (?:your )?(?:global|permanent"
        r"|persistent|long-?term|user-?level|system|core|base|main|home|~/\.claude|~/\.config)"
        r"(?: [\w'.-]+)?? (?:memory|memories|config|configuration|settings|claude\.md|agents\.md"
        r"|prompt|instructions|files?)\b", _PERSIST_MSG),
-    _p("persist", "/.claude|/.codex|/.cursor|/.gemini|/.windsurf|/.config/claude|/.config/cursor|"
-       "/.config/codex|/.config/gemini",
+    _p("persist", "claude|codex|cursor|gemini|windsurf",
        r"\b(?:append|add|write|copy|echo|cat|tee|insert|put|save|prepend|inject)\b[^\n]{0,80}?"
        r"(?:~|\$home|\$\{home\})/\.(?:claude|codex|cursor|gemini|windsurf|config/(?:claude"
-       r"|cursor|codex|gemini))\b", _PERSIST_MSG, negatable=True),
-    _p("persist", "yourself|itself|this rule|this instruction|this lesson|this message|this text|"
-       "this prompt|this note",
+       r"|cursor|codex|gemini))\b", _PERSIST_MSG, negatable=True, back=100),
+    _lp("persist", "spread|propagat|replicat|self-replicat|selfreplicat|self replicat|copy|"
+       "clon",
        r"\b(?:spread|propagate|replicate|self-?replicate|copy|clone) (?:yourself|itself|this "
        r"(?:rule|instruction|lesson|message|text|prompt|note))\b(?! (?:to|into) (?:the )?"
        r"(?:clipboard|buffer))", _PERSIST_MSG),
-    _p("persist", "persist|survive|outlive|propagated|copied|replicated|never be|remain forever|"
-       "kept forever|stay forever",
+    _lp("persist", _SELF_ANCHORS,
        r"\b(?:this|these) " + _SELF_NOUN + r" (?:must|should|shall|will) (?:persist|survive"
        r"|outlive|be propagated|be copied|be replicated|never be (?:removed|deleted|forgotten"
        r"|retired|dropped)|remain forever|be kept forever|stay forever)", _PERSIST_MSG),
     # --- destructive commands (actions) ---------------------------------------------------
-    _p("destroy", "rm -", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
+    _lp("destroy", "rm -", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
        r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|\*|\./?\*?|\.\./?\*?|\.git/?|/(?:usr|etc|var"
        r"|home|boot|bin|sbin|lib|lib64|root|opt|srv|dev|sys|proc|system|users|applications"
        r"|library|mnt|media)/?\*?)['\"]?)(?=\s|$|[;&|)`'\"])", _DESTROY_MSG, negatable=True,
        accept=lambda m: "r" in re.sub(r"--[a-z-]+", "", m.group("flags"))
        or "--recursive" in m.group("flags") or "--no-preserve-root" in m.group("flags")),
-    _p("destroy", "--no-preserve-root", r"--no-preserve-root\b", _DESTROY_MSG, negatable=True),
-    _p("destroy", "rmtree",
+    _p("destroy", "no-preserve-root", r"--no-preserve-root\b", _DESTROY_MSG, negatable=True,
+       back=2),
+    _lp("destroy", "rmtree",
        r"\brmtree\(\s?(?:['\"](?:/|~|~/|\.|\./|\.git|\.git/|/home|/usr|/etc)['\"]|os\.path\."
        r"expanduser\(\s?['\"]~/?['\"]\s?\)|(?:pathlib\.)?path\.home\(\)|os\.environ\[['\"]home"
        r"['\"]\]|os\.getenv\(\s?['\"]home['\"]\s?\))", _DESTROY_MSG, negatable=True),
-    _p("destroy", "find /|find ~|find $home",
+    _lp("destroy", "find /|find ~|find $home",
        r"\bfind\s+(?:/|~|\$home)(?:\s[^;&|\n]{0,80}?)?\s(?:-delete\b|-exec\s+rm\b)",
        _DESTROY_MSG, negatable=True),
-    _p("destroy", "git push", r"\bgit\s+push\b(?P<args>[^;&|\n`'\"]{0,160})", _DESTROY_MSG,
+    _lp("destroy", "git push", r"\bgit\s+push\b(?P<args>[^;&|\n`'\"]{0,160})", _DESTROY_MSG,
        negatable=True, accept=lambda m: _force_push_protected(m.group("args"))),
-    _p("destroy", "force-push|force push|forcepush",
+    _lp("destroy", "force-push|force push|forcepush",
        r"\bforce[- ]?push(?:es|ed|ing)?\b(?: (?:it|this|that|them|changes|commits|the branch|"
        r"your changes))?(?: (?:to|onto|on|over))? (?:the )?(?:origin/|remote )?" + _PROTECTED
        + r"\b", _DESTROY_MSG, negatable=True),
-    _p("destroy", "git reset", r"\bgit\s+reset\s+--hard\s+(?:origin|upstream)/\S+",
+    _lp("destroy", "git reset", r"\bgit\s+reset\s+--hard\s+(?:origin|upstream)/\S+",
        _DESTROY_MSG, negatable=True),
-    _p("destroy", "git reset", r"\bgit\s+reset\s+--hard\b",
+    _lp("destroy", "git reset", r"\bgit\s+reset\s+--hard\b",
        "{found!r} throws away uncommitted work and commits; prefer `git stash` or a new branch",
        severity="warn", negatable=True),
-    _p("destroy", "git clean", r"\bgit\s+clean\s+(?P<flags>(?:-[a-z]+\s?)+)", _DESTROY_MSG,
+    _lp("destroy", "git clean", r"\bgit\s+clean\s+(?P<flags>(?:-[a-z]+\s?)+)", _DESTROY_MSG,
        negatable=True, accept=lambda m: "f" in m.group("flags") and "x" in m.group("flags")),
-    _p("destroy", "git push", r"\bgit\s+push\s+(?:\S+\s+)?(?:--delete\s+|:)" + _PROTECTED
+    _lp("destroy", "git push", r"\bgit\s+push\s+(?:\S+\s+)?(?:--delete\s+|:)" + _PROTECTED
        + r"\b", _DESTROY_MSG, negatable=True),
-    _p("destroy", "drop database|drop schema|drop table|truncate",
+    _lp("destroy", "drop database|drop schema|drop table|truncate",
        r"\bdrop\s+(?:database|schema)\b|\bdrop\s+table\s+(?!if\s+exists\b)[\w.\"`]+|\btruncate"
        r"\s+table\s+[\w.\"`]+|\btruncate\s+[\w.\"`]+\s?(?:;|cascade\b)", _DESTROY_MSG,
        negatable=True),
-    _p("destroy", "drop table if exists", r"\bdrop\s+table\s+if\s+exists\b",
+    _lp("destroy", "drop table if exists", r"\bdrop\s+table\s+if\s+exists\b",
        "{found!r} drops a table; make sure it only ever runs against a test database",
        severity="warn", negatable=True),
-    _p("destroy", "delete from", r"\bdelete\s+from\s+[\w.\"`]+\s?(?:;|$|['\"])",
+    _lp("destroy", "delete from", r"\bdelete\s+from\s+[\w.\"`]+\s?(?:;|$|['\"])",
        "{found!r} deletes every row (no WHERE clause); add a WHERE clause or run it only on "
        "test data", severity="warn", negatable=True),
-    _p("destroy", "mkfs", r"\bmkfs(?:\.[a-z0-9]+)?\s+(?:-\S+\s+)*/dev/", _DESTROY_MSG,
+    _lp("destroy", "mkfs", r"\bmkfs(?:\.[a-z0-9]+)?\s+(?:-\S+\s+)*/dev/", _DESTROY_MSG,
        negatable=True),
-    _p("destroy", "of=/dev/|> /dev/|>/dev/",
+    _p("destroy", "dev/sd|dev/nvme|dev/hd|dev/xvd|dev/vd|dev/mmcblk|dev/disk|dev/rdisk|"
+       "dev/mapper",
        r"\bdd\s[^;&|\n]{0,120}?\bof=/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d"
        r"|disk\d|rdisk\d|mapper/)|>\s?/dev/(?:sd[a-z]|nvme\d|hd[a-z]|xvd[a-z]|vd[a-z]|mmcblk\d)",
-       _DESTROY_MSG, negatable=True),
-    _p("destroy", "chmod|chown",
+       _DESTROY_MSG, negatable=True, back=130),
+    _lp("destroy", "chmod|chown",
        r"\bch(?:mod|own)\s+(?:-[a-z]*r[a-z]*\s+)?(?:0?777|a\+rwx|ugo\+rwx|[\w.-]+:[\w.-]*|[\w.-]+)"
        r"\s+(?:-r\s+)?(?:/|~/?|\$home/?)(?=\s|$|[;&|'\"`])", _DESTROY_MSG, negatable=True,
        accept=lambda m: "chmod" not in m.group() or "777" in m.group() or "rwx" in m.group()),
     _p("destroy", "(){|() {|( ){|( ) {", r"(\w+|:)\s?\(\s?\)\s?\{\s?\1\s?\|\s?\1\s?&\s?\}\s?;\s?\1",
-       _DESTROY_MSG, negatable=True),
+       _DESTROY_MSG, negatable=True, back=24),
     _p("destroy", "os.fork", r"\bwhile\s+(?:true|1)\s?:\s?os\.fork\(\)", _DESTROY_MSG,
-       negatable=True),
+       negatable=True, back=24),
     _p("destroy", "shutdown|reboot|halt|poweroff|init 0|init 6|systemctl",
        r"(?:^|[;&|`'\"(]\s?|\bsudo\s+|\$\s)(?:shutdown|reboot|halt|poweroff|init\s+[06])\b(?:\s+"
        r"(?:-[a-z]+|now|\+?\d+|/[srt](?:\s+\d+)?))*\s?(?:$|[;&|`'\")])|\bsystemctl\s+(?:poweroff"
-       r"|reboot|halt)\b", _DESTROY_MSG, negatable=True),
-    _p("destroy", "kill -|killall5",
+       r"|reboot|halt)\b", _DESTROY_MSG, negatable=True, back=8),
+    _lp("destroy", "kill -|killall5",
        r"\bkill(?:all5)?\s+(?:-9|-kill|-sigkill|-s\s+(?:kill|9))\s+-?1\b", _DESTROY_MSG,
        negatable=True),
-    _p("destroy", "mv /|mv ~|mv $home", r"\bmv\s+(?:/|~|\$home)\s+/dev/null\b", _DESTROY_MSG,
+    _lp("destroy", "mv /|mv ~|mv $home", r"\bmv\s+(?:/|~|\$home)\s+/dev/null\b", _DESTROY_MSG,
        negatable=True),
-    _p("destroy", "terraform destroy", r"\bterraform\s+destroy\b[^\n;&|]{0,80}?-auto-approve\b",
+    _lp("destroy", "terraform destroy", r"\bterraform\s+destroy\b[^\n;&|]{0,80}?-auto-approve\b",
        _DESTROY_MSG, negatable=True),
-    _p("destroy", "crontab -r", r"\bcrontab\s+-r\b",
+    _lp("destroy", "crontab -r", r"\bcrontab\s+-r\b",
        "{found!r} deletes every cron job of the user; edit the one entry instead",
        severity="warn", negatable=True),
     # --- remote code straight into a shell (actions) --------------------------------------
-    _p("pipe", _PIPE_ANCHORS,
+    _lp("pipe", "curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod",
        r"\b(?:curl|wget|fetch|iwr|invoke-webrequest|irm|invoke-restmethod)\b[^|;&\n]{0,200}?\|"
        r"\s?(?:sudo\s+(?:-\S+\s+)*)?(?:(?:ba|z|k|da|fi|c|tc)?sh|python[23]?|perl|ruby|node"
        r"|iex|invoke-expression|pwsh|powershell)\b", _PIPE_MSG, negatable=True),
-    _p("pipe", "$(curl|$( curl|$(wget|$( wget|<(curl|<( curl|<(wget|<( wget",
+    _p("pipe", "curl|wget",
        r"\b(?:(?:ba|z)?sh|source|\.|eval)\s+(?:-c\s+)?['\"]?(?:\$\(|<\()\s?(?:curl|wget)\b",
-       _PIPE_MSG, negatable=True),
+       _PIPE_MSG, negatable=True, back=40),
     _p("pipe", "downloadstring|iex|invoke-expression",
        r"\b(?:iex|invoke-expression)\b\s?\(?\s?(?:\(?new-object\s+net\.webclient\)?\.download"
-       r"string|iwr|invoke-webrequest|irm|invoke-restmethod)", _PIPE_MSG, negatable=True),
-    _p("pipe", "pipe curl|pipe the|piping curl|piping the|pipes curl|piped curl|pipe wget|"
+       r"string|iwr|invoke-webrequest|irm|invoke-restmethod)", _PIPE_MSG, negatable=True,
+       back=60),
+    _lp("pipe", "pipe curl|pipe the|piping curl|piping the|pipes curl|piped curl|pipe wget|"
        "piping wget", r"\bpip(?:e|es|ed|ing) (?:the )?(?:output of )?(?:curl|wget)\b(?: "
        r"[\w'./:-]+){0,4}? (?:to|into|through) (?:sudo )?(?:(?:ba|z)?sh|python|a shell)\b",
        _PIPE_MSG, negatable=True),
@@ -485,7 +487,7 @@ COMPACT: tuple[Phrase, ...] = (
        r"(?:users?|humans?|operators?|reviewers?|maintainers?|anyone|anybody)(?!s|whether"
        r"|which(?:field|one|part|of)|if(?:the|their|an?)(?:account|email|username|password))",
        _HIDE_MSG),
-    _p("hide", "hide|conceal",
+    _lp("hide", "hide|conceal",
        r"(?:hide|conceal)(?:this|it|that|these|everything)from(?:the|your)?(?:users?|humans?"
        r"|operators?|reviewers?|maintainers?|anyone|everyone)", _HIDE_MSG),
 )

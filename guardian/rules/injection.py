@@ -53,9 +53,10 @@ _YOU_ARE = r"(?:you are|you're|you re|youre|you will be|you'll be|you ll be)"
 
 
 _OVERRIDE_ANCHORS = ("ignor|disregard|forget|overrid|bypass|skip |drop |abandon|discard|neglect|"
-                     "set aside|put aside|throw out|dismiss|not follow|t follow|never follow|"
-                     "longer follow|stop follow|quit follow|cease follow|dont follow|not obey|"
-                     "t obey|dont obey|never obey|longer obey|stop obey|quit obey|cease obey")
+                     "set aside|put aside|throw out|dismiss|do not follow|don't follow|"
+                     "dont follow|never follow|no longer follow|stop follow|quit follow|"
+                     "cease follow|do not obey|don't obey|dont obey|never obey|no longer obey|"
+                     "stop obey|quit obey|cease obey")
 # Words that name the model, used as anchors for text addressed to it.
 _AI_ANCHORS = ("ai |ai,|ai:|ai!|a.i.|llm|language model|assistant|chatbot|chatgpt|claude|copilot|"
                "gemini|gpt")
@@ -66,6 +67,12 @@ def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
     """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
     found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
     return Phrase(key, found, pattern, message, **kw)
+
+
+def _lp(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+        **kw: Any) -> Phrase:
+    """A phrase whose matches begin where one of its anchors begins."""
+    return _p(key, anchors, pattern, message, lead=True, **kw)
 
 
 _OVERRIDE_MSG = ("instruction override: {found!r} tells the model reading this lesson to drop "
@@ -87,62 +94,60 @@ _PRIORITY_MSG = ("priority claim: {found!r} tries to rank this text above the ag
 
 PHRASES: tuple[Phrase, ...] = (
     # --- instruction override -------------------------------------------------------------
-    _p("override", _OVERRIDE_ANCHORS,
+    _lp("override", _OVERRIDE_ANCHORS,
        rf"\b{_VERB}\b{_FILL} {_QUAL}(?: (?:and|or|&|/|,) ?{_QUAL})?(?: [\w-]+){{0,2}}? "
        rf"{_NOUN}\b", _OVERRIDE_MSG),
-    _p("override", _OVERRIDE_ANCHORS,
+    _lp("override", _OVERRIDE_ANCHORS,
        rf"\b{_VERB}\b {_QUANT}(?: (?:of|the|your|my|these|those|current|existing|given"
        rf"|provided|other|previous|conflicting|contradicting|contrary|opposing|such))* "
        rf"(?:[\w-]+ )?{_STRONG_NOUN}\b", _OVERRIDE_MSG),
-    _p("override", "ignor|disregard|forget|overrid|bypass|skip |drop |abandon|discard",
+    _lp("override", "ignor|disregard|forget|overrid|bypass|skip |drop |abandon|discard",
        rf"\b{_VERB}\b(?: [\w-]+){{0,3}}? {_NOUN},? (?:above|before this|so far|up to now"
        r"|until now|given (?:so far|above|before|earlier|previously|to you)|you (?:were|have "
        r"been|got|received|are) (?:given|told)|(?:from|by) (?:before|earlier|your (?:developers?"
        r"|creators?|operators?|system))|in (?:the|your) system prompt)", _OVERRIDE_MSG),
-    _p("override", "ignor|disregard|forget",
+    _lp("override", "ignor|disregard|forget",
        r"\b(?:ignor(?:e|ing)|disregard(?:ing)?|forget(?:ting)?) (?:about )?(?:everything|all"
        r"(?: of)? (?:that|this|the above)|anything|what(?:ever)? (?:you (?:were|have been) "
        r"(?:told|given)|was said)) (?:above|before|prior|previously|said|you (?:were|have been)"
        r" (?:told|given|taught)|written above|until now|up to (?:now|this point)|you know|you "
        r"(?:have )?learned|from before|so far)\b", _OVERRIDE_MSG),
-    _p("override", "ignorier|vergiss|vergessen|missacht",
+    _lp("override", "ignorier|vergiss|vergessen|missacht",
        r"\b(?:ignorier(?:e|en|t)?|vergiss|vergessen sie|missachte(?:n sie)?)\b(?: \S+){0,3}? "
        r"(?:vorherigen?|vorigen?|bisherigen?|obigen?|alle[nsm]?|fruheren?|deine[nm]?|ihre[nm]?)"
        r"(?: \S+){0,2}? (?:anweisungen|instruktionen|regeln|befehle|vorgaben|anordnungen)",
        _OVERRIDE_MSG),
-    _p("override", "ignor|oubli",
+    _lp("override", "ignor|oubli",
        r"\b(?:ignore[rz]?|oublie[rz]?)\b (?:toutes |tous )?(?:les |vos |tes )?(?:\S+ )?"
        r"(?:instructions|consignes|regles|directives) (?:precedentes|anterieures|ci-dessus"
        r"|donnees|du systeme|systeme)", _OVERRIDE_MSG),
-    _p("override", "ignor|olvid",
+    _lp("override", "ignor|olvid",
        r"\b(?:ignora[rn]?|ignore|olvida[rn]?|olvide)\b (?:todas |todos )?(?:las |los |tus |sus "
        r"|as |os )?(?:\S+ )?(?:instrucciones|instrucoes|reglas|regras|indicaciones|directrices"
        r"|istruzioni|regole) (?:anteriores|previas|de arriba|del sistema|precedenti)",
        _OVERRIDE_MSG),
-    _p("override", "instruction:|instructions:|instruction :|instructions :|directive:|"
-       "directives:|directive :|directives :|orders:|orders :|prompt:|prompt :",
+    _lp("override", "new|real|actual|true|secret|hidden|overriding|override|replacement",
        r"\b(?:new|real|actual|true|secret|hidden|overriding|override|replacement) (?:system )?"
        r"(?:instructions?|directives?|orders|system prompt|prompt) ?:", _OVERRIDE_MSG),
-    _p("override", "your new|your real|your actual|your true|your only",
+    _lp("override", "your new|your real|your actual|your true|your only",
        r"\byour (?:new|real|actual|true|only) (?:instructions?|task|goal|objective|purpose|role"
        r"|mission|directive|job|orders?) (?:is|are|will be|:)", _OVERRIDE_MSG),
-    _p("override", "from now|from this point|from here",
+    _lp("override", "from now|from this point|from here",
        r"\bfrom (?:now on|this point (?:on|forward|onwards?)|here on),? (?:you (?:will|must|shall"
        r"|are|should|have to|need to|can|may|answer|respond|reply|act|obey|only|always|never"
        r"|no longer)|you'll|you ll|youll)\b", _OVERRIDE_MSG),
-    _p("override", "your system prompt|your core|your programming|your own|"
-       "your instructions|your directives",
+    _lp("override", "update|change|replace|overwrite|modify|rewrite|edit|alter|reprogram|reset",
        r"\b(?:update|change|replace|overwrite|modify|rewrite|edit|alter|reprogram|reset)"
        r" your (?:own )?(?:system prompt|core (?:directives|instructions|rules)|programming"
        r"|instructions|directives)\b", _OVERRIDE_MSG),
     # --- role hijack ----------------------------------------------------------------------
-    _p("role", "you are now|you're now|you re now|youre now",
+    _lp("role", "you are now|you're now|you re now|youre now",
        rf"\b(?:you are|you're|you re|youre) now (?:(?:a|an|the|my|in|called|named|known as|"
        rf"going to (?:act|pretend|role-?play|be)) )?(?:dan\b|stan\b|dude\b|aim\b|evil|unrestricted"
        rf"|unfiltered|uncensored|jailbroken|jail-broken|unchained|unbound|free (?:from|of)|freed"
        rf"|liberated|no longer|\S+ mode|(?:[\w-]+ ){{0,2}}(?:{_AI}|bot|model|persona|character"
        rf"|entity|hacker|villain|god|admin|root|superuser)\b)", _ROLE_MSG),
-    _p("role", "act as|acting as|act like|acting like|behave as|behave like|behaving as|"
+    _lp("role", "act as|acting as|act like|acting like|behave as|behave like|behaving as|"
        "respond as|respond like|responding as|answer as|answer like|answering as|reply as|"
        "reply like|pretend to be|pretending to be|roleplay|role-play|role play|simulat|emulat",
        r"\b(?:act|acting|behave|respond|answer|reply|pretend|role-?play|roleplay|simulate"
@@ -151,7 +156,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"|amoral|lawless|unaligned|uncontrolled|unlimited|unbound)\b|(?:an? )?ai (?:without|with"
        r" no)|if you (?:have|had|were|are) (?:no|not|free|unrestricted|jailbroken|without))",
        _ROLE_MSG),
-    _p("role", "pretend",
+    _lp("role", "pretend",
        r"\bpretend(?:ing)? (?:that )?(?:you|to be|you're|you are)\b(?: \S+){0,3}? (?:have no"
        r"|had no|without|are not bound|aren't bound|not bound|free (?:of|from)|no longer"
        r"|unrestricted|unfiltered|uncensored|jailbroken|evil|dan\b|an? (?:ai|model) (?:without"
@@ -163,8 +168,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\byou (?:have|now have|'ve|ve|will have|are under|operate with|do not have any"
        r"|don't have any) no (?:\S+ )?(?:restrictions|limitations|limits|filters|guidelines"
        r"|rules|boundaries|ethical \S+|content polic\S+|censorship|safeguards|guardrails|morals"
-       r"|ethics)\b", _ROLE_MSG),
-    _p("role", "free from|free of|freed from|freed of|liberated from|liberated of|"
+       r"|ethics)\b", _ROLE_MSG, back=40),
+    _lp("role", "free from|free of|freed from|freed of|liberated from|liberated of|"
        "released from|unshackled",
        r"\b(?:free|freed|liberated|released|unshackled) (?:from|of) (?:all |any |your |the )?"
        r"(?:typical |usual )?(?:restrictions|limitations|rules|guidelines|filters|constraints"
@@ -178,42 +183,45 @@ PHRASES: tuple[Phrase, ...] = (
        r"|unrestricted) mode (?:enabled|activated|on|output|response|polic(?:y|ies))|(?:with"
        r"|enable|enabling|activate|activating|enter|entering) (?:the )?(?:developer|god"
        r"|jailbreak|dan) mode\b[^.\n]{0,60}\b(?:no|without|ignore|any) (?:restrictions|limits"
-       r"|filters|rules|censorship|guidelines|policies))", _ROLE_MSG),
+       r"|filters|rules|censorship|guidelines|policies))", _ROLE_MSG, back=60),
     _p("role", "jailbr",
        r"\bjailbr(?:eak|oken|eaking)(?: mode| prompt| yourself| enabled| activated| succeeded"
        r"| successful| complete| the (?:ai|model|assistant|llm|chatbot|system))\b|\b(?:you are"
        r"|you're|you re|act as|become|be|now) (?:now )?(?:a |an )?jailbr|\[jailbr",
-       _ROLE_MSG),
-    _p("role", "do anything now", r"\bdo anything now\b", _ROLE_MSG),
-    _p("role", "as dan|called dan|named dan|are dan|re dan|be dan|become dan|hi dan|hello dan",
+       _ROLE_MSG, back=30),
+    _lp("role", "do anything now", r"\bdo anything now\b", _ROLE_MSG),
+    _lp("role", "as dan|called dan|named dan|are dan|re dan|be dan|become dan|hi dan|hello dan",
        r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
        r" dan\b(?![\w'-])", _ROLE_MSG),
-    _p("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue",
+    _lp("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue",
        r"\b(?:unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue) (?:ai|assistant"
        r"|chatbot|llm|mode|version of (?:yourself|you|chatgpt|claude|the assistant)|persona"
        r"|alter ego)\b", _ROLE_MSG),
     # --- fake role and turn markers -------------------------------------------------------
     _p("marker", ("im_start", "im_end", "im_sep", "endoftext", "eot_id", "start_header_id",
         "end_header_id", "begin_of_text", "end_of_text", "eom_id", "fim_prefix", "fim_suffix",
-        "fim_middle", "python_tag", "<|system", "<|user", "<|assistant", "<|developer",
-        "<|tool"),
+        "fim_middle", "python_tag", "<|"),
        r"<\s?[|l!]\s?(?:im_start|im_end|im_sep|system|user|assistant|developer|tool"
        r"|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_text|eom_id"
-       r"|fim_prefix|fim_suffix|fim_middle|python_tag)\s?[|l!]\s?>", _MARKER_MSG),
-    _p("marker", "[inst]|[/inst]|<<sys>>|<</sys>>", r"\[/?inst\]|<</?sys>>", _MARKER_MSG),
-    _p("marker", "<system|</system|<assistant|</assistant|<human|</human|<sys|</sys|"
-       "<im_start|<developer|</developer|< system|</ system",
+       r"|fim_prefix|fim_suffix|fim_middle|python_tag)\s?[|l!]\s?>", _MARKER_MSG, back=12),
+    _p("marker", "inst]|sys>>", r"\[/?inst\]|<</?sys>>", _MARKER_MSG, back=4),
+    _lp("marker", "<",
        r"</?\s?(?:system|sys|assistant|human|im_start)(?: [^<>]{0,40})?>|</?\s?(?:system|sys"
        r"|developer|assistant)[-_ ]?(?:reminder|prompt|message|messages|instructions?|override"
        r"|note|directive|turn|context|role)(?: [^<>]{0,40})?>", _MARKER_MSG),
-    _p("marker", "[system|(system|[admin|(admin|[developer|(developer|[sys|(sys|[root|(root",
-       r"[\[(](?:system|admin|developer|sys|root) (?:message|note|prompt|override|instructions?"
-       r"|notice|alert)[\])]|\[(?:system|admin|developer|sys)\] ?:", _MARKER_MSG),
-    _p("marker", "system override|admin override|developer override|root override|"
+    _lp("marker", "[",
+       r"\[(?:system|admin|developer|sys|root) (?:message|note|prompt|override|instructions?"
+       r"|notice|alert)\]|\[(?:system|admin|developer|sys)\] ?:", _MARKER_MSG),
+    _p("marker", "system message|system note|system prompt|system override|system instruction|"
+       "system notice|system alert|admin message|admin note|admin override|admin instruction|"
+       "developer message|developer note|developer override|developer instruction|root message",
+       r"\((?:system|admin|developer|sys|root) (?:message|note|prompt|override|instructions?"
+       r"|notice|alert)\) ?:?", _MARKER_MSG, back=1),
+    _lp("marker", "system override|admin override|developer override|root override|"
        "sudo override|security override|emergency override",
        r"\b(?:system|admin|developer|root|sudo|security|emergency) override\b ?(?:mode|enabled"
        r"|activated|code|:|engaged|accepted)", _MARKER_MSG),
-    _p("marker", "human:|human :|assistant:|assistant :",
+    _lp("marker", "human:|human :|assistant:|assistant :",
        r"\bhuman ?: .{1,400}?\bassistant ?:|\bassistant ?: .{1,400}?\bhuman ?:", _MARKER_MSG),
     # --- system prompt extraction ---------------------------------------------------------
     _p("extraction", "system prompt|system message|initial prompt|hidden prompt|original prompt|"
@@ -225,7 +233,7 @@ PHRASES: tuple[Phrase, ...] = (
        r"{0,3}? (?:the |your |its |my )?(?:\S+ )?(?:system prompt|system message|initial prompt"
        r"|hidden prompt|original prompt|developer (?:prompt|message|instructions)|(?:hidden"
        r"|secret|initial|original|system|internal|confidential) instructions|instructions you "
-       r"(?:were|have been) given|prompt above|pre-?prompt|meta-?prompt)\b", _EXTRACT_MSG),
+       r"(?:were|have been) given|prompt above|pre-?prompt|meta-?prompt)\b", _EXTRACT_MSG, back=80),
     _p("extraction", "your system|your initial|your hidden|your original|your pre|"
        "your instructions|your rules|your guidelines|your directives|your configuration|"
        "your context|your prompt",
@@ -233,11 +241,11 @@ PHRASES: tuple[Phrase, ...] = (
        r"|copy|paste|send|return|list|summari[sz]e|translate|spell out|type out|quote|reproduce"
        r"|include)(?: back)? (?:me )?(?:all (?:of )?)?your (?:\S+ )?(?:system prompt|system "
        r"message|initial prompt|hidden prompt|original prompt|pre-?prompt|instructions|rules"
-       r"|guidelines|directives|configuration|context window)\b", _EXTRACT_MSG),
+       r"|guidelines|directives|configuration|context window)\b", _EXTRACT_MSG, back=60),
     _p("extraction", "your system|your initial|your original|your hidden|your instruc|your rules",
        r"\b(?:what (?:is|are|was|were)|what's|whats) (?:in )?your (?:system prompt|initial "
        r"prompt|original instructions|hidden instructions|instructions|system message|rules)\b",
-       _EXTRACT_MSG),
+       _EXTRACT_MSG, back=24),
     _p("extraction", "everything|all the text|all text|all the words|all words|all the content|"
        "all content|all messages|all the messages|all instructions|all the instructions|"
        "the text|the words|the content|the message|the conversation|the messages|"
@@ -246,37 +254,39 @@ PHRASES: tuple[Phrase, ...] = (
        r"|all (?:the )?(?:text|words|content|messages|instructions)|the (?:text|words|content"
        r"|message|conversation|messages|instructions)) (?:above|before (?:this|that)|preceding"
        r"|prior to this|so far|verbatim|from the (?:start|beginning)|you (?:were|have been) "
-       r"given)", _EXTRACT_MSG),
+       r"given)", _EXTRACT_MSG, back=40),
     # --- text addressed to the model ------------------------------------------------------
-    _p("address", _AI_ANCHORS,
+    _lp("address", _AI_ANCHORS,
        rf"\b{_AI}\b,? (?:that |who |which )?(?:is |are )?(?:currently )?(?:reading|processing"
        r"|parsing|ingesting|scanning|summari[sz]ing|reviewing|analy[sz]ing|seeing|reads?|sees?)"
        r" (?:this|these|the following|it)\b", _ADDRESS_MSG),
-    _p("address", "note to|note for|notes to|notes for",
+    _lp("address", "note to|note for|notes to|notes for",
        rf"\bnotes? (?:to|for) (?:the |any |all |every |you, )?(?:{_AI}|models?|bots?)\b",
        _ADDRESS_MSG),
     _p("address", _AI_ANCHORS,
        rf"\b(?:attention|dear|hey|hello|hi|message (?:to|for)|instructions? (?:to|for)|important"
        rf"(?: note)? (?:to|for)|reminder (?:to|for)|psa (?:to|for)) (?:the |any |all |every "
-       rf"|my )?{_AI}(?: (?:agents?|models?|assistants?|systems?))?\s?[:,!]", _ADDRESS_MSG),
-    _p("address", "if you are|if you're|if you re|if youre",
+       rf"|my )?{_AI}(?: (?:agents?|models?|assistants?|systems?))?\s?[:,!]", _ADDRESS_MSG,
+       back=40),
+    _lp("address", "if you are|if you're|if you re|if youre",
        rf"\bif (?:you are|you're|you re|youre) (?:an? |the )?(?:{_AI}|bot|automated (?:agent"
        r"|assistant|system|tool)|(?:large )?language model)\b", _ADDRESS_MSG),
     _p("address", _AI_ANCHORS,
        rf"\b(?:all|any|every) {_AI} (?:must|should|shall|are (?:required|instructed|ordered)"
-       r"|need to|have to|reading)\b", _ADDRESS_MSG),
+       r"|need to|have to|reading)\b", _ADDRESS_MSG, back=20),
     # --- priority claims ------------------------------------------------------------------
     _p("priority", "priority|precedence|importance|authority",
        r"\b(?:this|these|the following|following|above|my) (?:\S+ )?(?:instructions?|rules?"
        r"|directives?|messages?|notes?|lessons?|commands?|prompts?|overrides?|text|requirements?"
        r"|orders?) (?:has|have|takes?|carries|carry|is of|are of|is given|are given|gets?|with)"
        r" (?:the )?(?:highest|top|absolute|maximum|utmost|overriding|supreme|ultimate|first|max"
-       r"|paramount|critical|higher) (?:priority|precedence|importance|authority)", _PRIORITY_MSG),
+       r"|paramount|critical|higher) (?:priority|precedence|importance|authority)", _PRIORITY_MSG,
+       back=100),
     _p("priority", "priority|precedence|authority",
        r"\b(?:highest|top|absolute|maximum|utmost|overriding|supreme|ultimate|paramount) "
        r"(?:priority|precedence|authority)(?: \S+){0,2}? (?:over|above) (?:all|any|every|other"
        r"|previous|prior|the system|your)(?: \S+){0,2}? (?:instructions|rules|directives|prompts"
-       r"|guidelines|system prompt)", _PRIORITY_MSG),
+       r"|guidelines|system prompt)", _PRIORITY_MSG, back=60),
     _p("priority", "overrid|supersed|precedence|trump|outrank|nullif|invalidat|replaces all|"
        "replace all|replaces any|replace any|replaces every|cancels all|cancel all|"
        "cancels any|voids all|void all",
@@ -284,8 +294,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|voids?|nullif(?:y|ies)|invalidates?) (?:all|any|every|each)(?: of)?(?: the| your)? "
        r"(?:(?:other|previous|prior|earlier|existing|conflicting|system|developer|safety"
        r"|original|preceding) )*(?:instructions|directives|prompts|guidelines|system prompts?"
-       r"|guardrails|safety (?:rules|guidelines)|commands|orders)\b", _PRIORITY_MSG),
-    _p("priority", "this instruction|this rule|these instructions|these rules|this directive|"
+       r"|guardrails|safety (?:rules|guidelines)|commands|orders)\b", _PRIORITY_MSG, back=12),
+    _lp("priority", "this instruction|this rule|these instructions|these rules|this directive|"
        "these directives|this message|these messages|this note|these notes|this lesson|"
        "these lessons",
        r"\b(?:this|these) (?:instructions?|rules?|directives?|messages?|notes?|lessons?) "
@@ -296,29 +306,29 @@ PHRASES: tuple[Phrase, ...] = (
        "without question|unconditionally",
        r"\b(?:must|always) (?:be )?(?:obey(?:ed)?|follow(?:ed)?|comply with) (?:this|these|me"
        r"|the following)(?: \S+){0,3}? (?:above all|before all|over all|over any|regardless"
-       r"|no matter|at all costs|without question|unconditionally)", _PRIORITY_MSG),
+       r"|no matter|at all costs|without question|unconditionally)", _PRIORITY_MSG, back=100),
 )
 
 # Checked on the squashed view (letters and digits only): catches "ig-nore prev ious".
 COMPACT: tuple[Phrase, ...] = (
-    _p("override", "ignor|disregard|forget|overrid|bypass",
+    _lp("override", "ignor|disregard|forget|overrid|bypass",
        r"(?:ignor(?:e|ing)|disregard|forget|overrid(?:e|ing)|bypass)(?:all|any|every|the|your"
        r"|my|of|these|those)*(?:previous|prior|above|earlier|preceding|original|initial|system"
        r"|safety|former)(?:instructions?|rules|prompts?|directives?|guidelines|context|commands"
        r"|messages|guardrails)", _OVERRIDE_MSG),
-    _p("override", "ignor|disregard|forget",
+    _lp("override", "ignor|disregard|forget",
        r"(?:ignor(?:e|ing)|disregard|forget)(?:all|every|your)(?:the|of|your)*(?:instructions"
        r"|directives|guidelines|prompts|guardrails)", _OVERRIDE_MSG),
     _p("extraction", "systemprompt",
        r"(?:(?:reveal|leak|dump|disclose)(?:me)?(?:your|the)|(?:print|show|output|repeat)(?:me)?"
        r"your)(?:full|entire|complete|original|hidden|initial|exact)*systemprompt",
-       _EXTRACT_MSG),
-    _p("role", "doanythingnow|developermode|youarenow|jailbr|pretendyou|youhaveno",
+       _EXTRACT_MSG, back=60),
+    _lp("role", "doanythingnow|developermode|youarenow|jailbr|pretendyou|youhaveno",
        r"doanythingnow|developermode(?:enabled|output)|youarenow(?:dan|unrestricted|jailbroken"
        r"|unfiltered|uncensored|freefrom|indevelopermode)|jailbr(?:eak|oken)mode"
        r"|youhaveno(?:restrictions|rules|limits|filters|guidelines)|pretendyouhaveno"
        r"(?:restrictions|rules|limits|filters|guidelines)", _ROLE_MSG),
-    _p("marker", "imstart|imend", r"\|im(?:start|end)\|", _MARKER_MSG),
+    _p("marker", "imstart|imend", r"\|im(?:start|end)\|", _MARKER_MSG, back=2),
 )
 
 # Line-anchored markers need the line breaks that the skeleton collapses.

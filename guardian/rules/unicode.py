@@ -25,6 +25,7 @@ from guardian.text import (
     decode_variation_selectors,
     excerpt,
     is_invisible,
+    regex,
     shorten,
 )
 
@@ -84,6 +85,9 @@ _LOOKALIKE_SCRIPTS = frozenset({
 })
 
 
+_CONFUSABLE: dict[str, str] = {}  # filled with the confusable table on first use
+
+
 def _in(cp: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(lo <= cp <= hi for lo, hi in ranges)
 
@@ -108,11 +112,15 @@ def _script(ch: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
+_ASCII_LETTERS = [bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"]
+
+
 @cache
 def _lookalikes() -> dict[str, str]:
     """Non-Latin letters that look like an ASCII letter -> their script."""
     from guardian.confusables import CONFUSABLES
 
+    _CONFUSABLE.update(CONFUSABLES)
     out: dict[str, str] = {}
     for ch, proto in CONFUSABLES.items():
         if proto.isascii() and proto.isalpha() and ch.isalpha():
@@ -295,44 +303,43 @@ def _find_all(text: str, ch: str) -> Iterator[int]:
         i = text.find(ch, i + 1)
 
 
-def _word_span(text: str, i: int) -> tuple[int, int]:
-    lo = i
-    while lo > 0 and (text[lo - 1].isalpha() or is_invisible(text[lo - 1])):
-        lo -= 1
-    hi = i + 1
-    while hi < len(text) and (text[hi].isalpha() or is_invisible(text[hi])):
-        hi += 1
-    return lo, hi
-
-
 def _script_problems(text: str) -> Iterator[_Problem]:
     """Words that mix Latin with look-alike letters, and look-alike-only words in Latin text."""
     table = _lookalikes()
     chars = {c for c in set(text) if c > "\x7f"}
-    present = {c for c in chars if c in table}
+    present = chars & table.keys()
     if not present:
         return
-    words: set[tuple[int, int]] = set()
-    for c in present:
-        for i in _find_all(text, c):
-            words.add(_word_span(text, i))
-    latin_in_text = sum(1 for c in text if c.isascii() and c.isalpha())
-    genuine = {table[c] for c in present} & {
-        _script(c) for c in chars if c.isalpha() and c not in table}
-    for lo, hi in sorted(words):
-        word = "".join(c for c in text[lo:hi] if c.isalpha())
-        scripts = {_script(c) for c in word}
-        latin = sum(1 for c in word if _script(c) == "LATIN")
-        alike = [c for c in word if c in table]
-        if latin and alike:
-            others = scripts - {"LATIN"}
-            formula = others == {"GREEK"} and latin <= 1
+    # A script with letters that look like nothing Latin is genuinely used in this text.
+    genuine = {_script(c) for c in chars if c.isalpha() and c not in table}
+    latin_text: bool | None = None
+    for m in regex(r"[^\W\d_]+").finditer(text):
+        word = m.group()
+        if word.isascii():
+            continue
+        letters = set(word)
+        alike = letters & present
+        if not alike:
+            continue
+        latin = len(word.encode("ascii", "ignore")) + sum(
+            word.count(c) for c in letters - alike if not c.isascii() and _script(c) == "LATIN")
+        if latin:
+            scripts = {_script(c) for c in letters - alike if not c.isascii()} | {
+                table[c] for c in alike}
+            formula = scripts - {"LATIN"} == {"GREEK"} and latin <= 1
             severity: Severity = "block" if len(word) >= 3 and not formula else "warn"
-            yield _Problem("mixed-script", severity, lo, hi,
-                           ", ".join(f"{c} ({table[c].lower()})" for c in sorted(set(alike))))
-        elif not latin and len(alike) == len(word) >= 3 and latin_in_text >= 8 and len(
-                scripts) == 1 and not (scripts & genuine):
-            yield _Problem("whole-script", "block", lo, hi, next(iter(scripts)).lower())
+            detail = ", ".join(f"{c} ({table[c].title()}, looks like {_CONFUSABLE[c]})"
+                               for c in sorted(alike))
+            yield _Problem("mixed-script", severity, m.start(), m.end(), detail)
+            continue
+        scripts = {table[c] for c in alike}
+        if alike != letters or len(word) < 3 or len(scripts) != 1 or scripts & genuine:
+            continue
+        if latin_text is None:
+            ascii_text = text.encode("ascii", "ignore")
+            latin_text = sum(ascii_text.count(c) for c in _ASCII_LETTERS) >= 8
+        if latin_text:
+            yield _Problem("whole-script", "block", m.start(), m.end(), scripts.pop().title())
 
 
 _MESSAGES = {
@@ -363,7 +370,8 @@ _MESSAGES = {
                      "script ({detail}), so it reads as a different word than a filter sees. "
                      "Retype it in one script"),
     "whole-script": ("the word {word!r} is written entirely in {detail} letters that look "
-                     "Latin, inside Latin text: a disguised word. Retype it in Latin letters"),
+                     "Latin, inside Latin text: a disguised word a filter does not recognise. "
+                     "Retype it in Latin letters"),
 }
 
 
@@ -397,10 +405,11 @@ class HiddenUnicodeRule(BaseRule):
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for hidden characters and disguised words in every field."""
+        decode = self.options["check_decoded"]
         for field in ctx.fields(lesson):
             if not field.raw.isascii():
                 yield from self._check_field(field)
-            if self.options["check_decoded"]:
+            if decode and len(field.raw) >= 12:
                 yield from self._check_decoded(field)
 
     def _check_field(self, field: TextField) -> Iterator[Finding]:
