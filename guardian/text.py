@@ -600,6 +600,7 @@ class _Trigger:
 
     def __init__(self, anchors: Sequence[str], word_start: bool) -> None:
         self.small = tuple(anchors) if len(anchors) <= 24 else ()
+        self.word_start = word_start
         words = [a for a in anchors if a[:1].isalnum()] if word_start else list(anchors)
         others = [a for a in anchors if a not in words]
         self.words = re.compile(("(?<![a-z0-9])" if word_start else "") + "(?=(" + _trie(
@@ -608,9 +609,11 @@ class _Trigger:
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         for anchor in self.small:
+            check = self.word_start and anchor[:1].isalnum()
             i = text.find(anchor)
             while i >= 0:
-                yield i, i + len(anchor), anchor
+                if not (check and i and (text[i - 1].isalnum() and text[i - 1].isascii())):
+                    yield i, i + len(anchor), anchor
                 i = text.find(anchor, i + 1)
         if self.words is not None:
             for m in self.words.finditer(text):
