@@ -234,9 +234,9 @@ _TOKEN_DETECTORS: tuple[_Detector, ...] = (
     ("discord_hook", "/api/webhooks/", r"discord(?:app)?\.com/api/webhooks/"
      r"(?P<discord_hook_v>\d{10,}/[A-Za-z0-9_-]{50,})", _prefixed()),
     ("telegram", ":AA", r"\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b", _prefixed()),
-    ("stripe", "_live_ whsec_",
+    ("stripe", "sk_live_ rk_live_ whsec_",
      r"\b(?:sk|rk)_live_[A-Za-z0-9]{20,}\b|\bwhsec_[A-Za-z0-9+/]{32,}", _prefixed()),
-    ("stripe_test", "_test_", r"\b(?:sk|rk)_test_[A-Za-z0-9]{20,}\b", _stripe_test),
+    ("stripe_test", "sk_test_ rk_test_", r"\b(?:sk|rk)_test_[A-Za-z0-9]{20,}\b", _stripe_test),
     ("twilio", "SK", r"\bSK[0-9a-fA-F]{32}\b", _prefixed()),
     ("sendgrid", "SG.", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b", _prefixed()),
     ("npm", "npm_", r"\bnpm_[A-Za-z0-9]{36}\b", _prefixed()),
