@@ -200,7 +200,7 @@ PHRASES: tuple[Phrase, ...] = (
     # --- fake role and turn markers -------------------------------------------------------
     _p("marker", ("im_start", "im_end", "im_sep", "endoftext", "eot_id", "start_header_id",
         "end_header_id", "begin_of_text", "end_of_text", "eom_id", "fim_prefix", "fim_suffix",
-        "fim_middle", "python_tag", "<|"),
+        "fim_middle", "python_tag", "<|", "<l", "<!", "< |", "< l"),
        r"<\s?[|l!]\s?(?:im_start|im_end|im_sep|system|user|assistant|developer|tool"
        r"|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|end_of_text|eom_id"
        r"|fim_prefix|fim_suffix|fim_middle|python_tag)\s?[|l!]\s?>", _MARKER_MSG, back=12),
