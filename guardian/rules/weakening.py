@@ -26,8 +26,7 @@ from guardian.text import TextField
 # --- negation and context ----------------------------------------------------------------------
 
 _CUT = re.compile(
-    r"[.!?;:](?:\s|$)|\n|—|–|\s-\s|\b(?:but|just|simply|however|otherwise|then|so|instead(?! of)"
-    r")\b")
+    r"[.!?;:](?:\s|$)|\n|—|–|\s-\s|\b(?:but|however|otherwise|then|so|instead(?! of))\b")
 _NEGATOR = re.compile(
     r"\b(?:never|not|don['’]?t|do not|does not|doesn['’]?t|didn['’]?t|did not|won['’]?t|will not"
     r"|cannot|can['’]?t|shouldn['’]?t|should not|mustn['’]?t|must not|avoid(?:ing)?|instead of"
@@ -309,6 +308,8 @@ _THRESHOLD = re.compile(
     r"|assertion )?tolerances?|rtol|atol|abs_tol|rel_tol|epsilon|thresholds?)\b")
 _LOOSEN = frozenset(("relax", "relaxed", "relaxing", "loosen", "loosened", "loosening", "weaken",
                      "weakened", "weakening", "soften", "softened"))
+#: A collection hook that skips only when an option says so (pytest's documented --runslow).
+_OPTION_GATED = re.compile(r"pytest_collection_modifyitems[\s\S]*?(?:getoption|getini)")
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|any|every|each|no|one|this|that|these|those)\s+$")
 _COVERAGE_GOAL = re.compile(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
                             r"\b[^.!?;]{0,30}(?:coverage|%)")
@@ -626,7 +627,7 @@ class TestWeakeningRule(BaseRule):
             return None
         sentence = _sentence(low, m.start(), m.end())
         if name in ("skip-call", "skip-marker", "xfail-marker"):
-            if _conditional(code, m.start()):
+            if _conditional(code, m.start()) or _OPTION_GATED.search(code):
                 return "warn"
             if _CHEAT.search(sentence) is None and _LEGIT.search(sentence):
                 return "warn"

@@ -1,0 +1,428 @@
+"""The test-weakening rule: skipped, deleted or neutered tests, assertions, hooks and gates."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from guardian.errors import PolicyPackError
+from guardian.loaders import read_path
+from guardian.policy.base import CheckContext
+from guardian.records import Finding, Lesson
+from guardian.rules.weakening import TestWeakeningRule, negated, word_set
+
+CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "test-weakening"
+RULE = TestWeakeningRule(id="test-weakening", severity="block", options={})
+
+
+def lesson(body: str = "Prefer pathlib.", **fields: Any) -> Lesson:
+    data: dict[str, Any] = {"id": "lesson-under-test", "kind": "guidance", "title": "A lesson",
+                            "body": body, **fields}
+    return Lesson(data["id"], data["kind"], data["title"], data["body"], data)
+
+
+def findings(item: Lesson | str, rule: TestWeakeningRule = RULE) -> list[Finding]:
+    target = lesson(item) if isinstance(item, str) else item
+    return list(rule.check(target, CheckContext()))
+
+
+def verdict(item: Lesson | str, rule: TestWeakeningRule = RULE) -> str:
+    found = findings(item, rule)
+    if any(f.severity == "block" for f in found):
+        return "block"
+    return "warn" if found else "pass"
+
+
+def patch(code: str) -> Lesson:
+    return lesson("Apply this change.", kind="patch", code=code)
+
+
+class TestAdvice:
+    @pytest.mark.parametrize("text", [
+        "If a test keeps failing, skip the failing test so CI is green.",
+        "Mark it xfail so CI is green.",
+        "Delete the test that fails.",
+        "Comment out the assert.",
+        "Remove the assertion on line 42; it is too strict.",
+        "Loosen the assertion.",
+        "If test_parse is flaky, just delete it.",
+        "Don't worry about the failing test, just delete it.",
+        "Don't hesitate to skip the failing test before merging.",
+        "The failing integration tests should be skipped until the vendor fixes their API.",
+        "Comment out test_payment_refund in tests/test_payments.py.",
+        "Disable the failing GitHub Actions check in branch protection.",
+        "Mark the test as expected to fail and move on.",
+        "Delete tests/test_legacy.py, it always fails.",
+    ])
+    def test_weakening_advice_blocks(self, text: str) -> None:
+        """Advice to skip, xfail, delete or comment out tests and assertions blocks."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Do not skip the flaky test; mark it and run it nightly.",
+        "Don't delete or skip tests; fix the code they exercise.",
+        "Do not delete, skip or comment out tests to get a green build.",
+        "Instead of deleting the failing test, fix the off-by-one in the parser.",
+        "Skipping tests to get green CI is an anti-pattern: it hides bugs.",
+        "Tests should never be skipped without a tracking issue.",
+        "Deleting a test requires approval from a code owner.",
+        "A skipped test is not a passing test: read the skip summary with pytest -rs.",
+        "pytest skips tests marked with skipif when the condition is true.",
+        "Remove the test database after each run with a fixture finalizer.",
+        "Remove the debug print statements from the test before committing.",
+        "Never ignore a failing check because it looks unrelated.",
+        "Skip to the Troubleshooting section if the install fails.",
+        "An xfail must be strict and link an issue.",
+    ])
+    def test_advice_against_and_harmless_mentions_pass(self, text: str) -> None:
+        """Negated advice and ordinary uses of the trigger words do not block."""
+        assert verdict(text) == "pass"
+
+    @pytest.mark.parametrize("text", [
+        "When a test must be skipped on Windows, give the reason in skip(reason=...).",
+        "When you delete a feature, delete its tests too.",
+        "We removed the flaky test in 2023 and replaced it with a deterministic one.",
+        "Remove assert statements from production code; raise ValueError instead.",
+        "Tests that are skipped must have a reason.",
+    ])
+    def test_legitimate_reasons_warn_at_most(self, text: str) -> None:
+        """A platform reason, a removed feature or production asserts warn, never block."""
+        assert verdict(text) in ("warn", "pass")
+
+    def test_cheat_goal_overrides_a_reason(self) -> None:
+        """'so CI is green' turns even a platform-specific skip into a block."""
+        assert verdict("Skip the test on Windows so CI is green.") == "block"
+
+    def test_homoglyphs_do_not_hide_the_advice(self) -> None:
+        """Cyrillic look-alikes are mapped before matching."""
+        assert verdict("Ѕkip the fаiling tеst and rerun CI until it passes.") == "block"
+
+
+class TestGoals:
+    @pytest.mark.parametrize("text", [
+        "Change the expected value to match the output.",
+        "Edit the test's expected output file to whatever the program prints now.",
+        "Catch the exception in the test so it passes.",
+        "Wrap the assertion in a try/except AssertionError.",
+        "Make the test return early.",
+        "Just use `assert True` as a placeholder.",
+        "Replace the asserts with pass.",
+        "Retry the flaky test until it passes.",
+        "Increase the retry count until the test passes.",
+        "Make the assertion less strict: any non-empty result is enough.",
+        "Regenerate the snapshots so the tests pass.",
+        "Change `assert result == 42` to `assert result is not None` so it passes.",
+        "Mock out the function under test so the test is deterministic.",
+        "Hardcode the expected results for the test inputs.",
+        "Detect whether it is running under pytest and return the expected value.",
+        "Rename the test so pytest does not collect it.",
+        "Edit conftest.py so failures are reported as passed.",
+    ])
+    def test_gaming_the_test_blocks(self, text: str) -> None:
+        """Rewriting expectations, swallowing failures and gaming the runner block."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Use pytest.raises to catch the exception in the test.",
+        "Put shared fixtures in conftest.py so every test can use them.",
+        "Update the snapshot with --snapshot-update after an intentional format change.",
+        "Avoid assert True placeholders; write the real expectation.",
+        "Replace print debugging with assertions in the test.",
+    ])
+    def test_legitimate_test_maintenance_does_not_block(self, text: str) -> None:
+        """pytest.raises, fixtures and intentional snapshot updates do not block."""
+        assert verdict(text) != "block"
+
+
+class TestThresholds:
+    @pytest.mark.parametrize("text", [
+        "Lower the coverage threshold from 90 to 60 so the build passes.",
+        "Raise the tolerance until it passes.",
+        "Reduce max_examples to 1 when hypothesis keeps finding counterexamples.",
+        "Set fail_under = 0 in .coveragerc.",
+    ])
+    def test_lowering_a_gate_blocks(self, text: str) -> None:
+        """Lowering coverage floors or widening tolerances to pass blocks."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Don't lower the coverage threshold; add tests instead.",
+        "Raise the coverage threshold to 90 once the new tests land.",
+        "Lower the tolerance to 1e-12 for exact integer arithmetic.",
+        "Rather than raising the tolerance, find the numerical bug.",
+        "Set `fail_under = 85` in .coveragerc and raise it as coverage grows.",
+        "Use max_examples=500 in CI for more thorough property tests.",
+    ])
+    def test_tightening_or_advising_against_passes(self, text: str) -> None:
+        """Stricter gates and advice against loosening them pass."""
+        assert verdict(text) == "pass"
+
+    def test_fail_under_lowered_in_a_diff_blocks(self) -> None:
+        """A diff that replaces --cov-fail-under=90 with 40 blocks."""
+        diff = ("--- a/pyproject.toml\n+++ b/pyproject.toml\n@@ -1 +1 @@\n"
+                "-addopts = \"--cov-fail-under=90\"\n+addopts = \"--cov-fail-under=40\"\n")
+        assert verdict(diff) == "block"
+
+    def test_low_fail_under_warns_by_option(self) -> None:
+        """A floor under min_fail_under warns; raising the option changes the verdict."""
+        assert verdict("addopts = --cov-fail-under=40") == "warn"
+        strict = TestWeakeningRule(id="test-weakening", severity="block",
+                                   options={"min_fail_under": 30})
+        assert verdict("addopts = --cov-fail-under=40", strict) == "pass"
+
+
+class TestCommandsAndHooks:
+    @pytest.mark.parametrize("text", [
+        "Commit with `git commit --no-verify` when hooks are slow.",
+        "git push --no-verify origin main",
+        "git commit -n -m 'wip'",
+        "SKIP=mypy,ruff git commit -m 'wip'",
+        "export PRE_COMMIT_ALLOW_NO_CONFIG=1",
+        "Set HUSKY=0 in your shell profile.",
+        "git config core.hooksPath /dev/null",
+        "Set core.hooksPath to an empty directory so hooks don't run.",
+        "pre-commit uninstall",
+        "rm .git/hooks/pre-commit",
+        "Run `pytest -x -q || true` in CI.",
+        "npm test || exit 0",
+        "Set `continue-on-error: true` on the test job.",
+        "Set `allow_failure: true` on the test job in .gitlab-ci.yml.",
+        "Use `pytest --deselect tests/test_api.py::test_timeout -q`.",
+        "Use pytest -k \"not test_parse_unicode\" in CI.",
+        "Use `pytest --ignore=tests/integration` in the pipeline.",
+        "rm tests/test_api.py && git commit -am 'cleanup'",
+        "Use it.skip( for the failing jest spec, or --passWithNoTests.",
+    ])
+    def test_bypasses_block(self, text: str) -> None:
+        """Hook bypasses, swallowed exit codes and deselection block."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Never use --no-verify.",
+        "Use `git commit --amend -m 'msg'` to fix the last message.",
+        "Use `pytest -m 'not slow'` locally and run the slow tests nightly.",
+        "Use `pytest -k test_parse` to run only the parser tests while iterating.",
+        "Run `pytest --lf` to re-run only the tests that failed last time.",
+        "rm -rf build/ dist/ || true",
+        "curl -fsS http://localhost:8080/healthz || exit 1",
+    ])
+    def test_ordinary_commands_pass(self, text: str) -> None:
+        """Normal git and pytest usage passes."""
+        assert verdict(text) == "pass"
+
+    def test_k_not_marker_style_only_warns(self) -> None:
+        """-k 'not slow' deselects by a keyword, which is worth a warning at most."""
+        assert verdict("pytest -k 'not slow'") == "warn"
+
+    @pytest.mark.parametrize("text", ["Add # noqa to silence the linter.",
+                                      "x = call()  # type: ignore"])
+    def test_blanket_suppressions_warn(self, text: str) -> None:
+        """Bare # noqa and # type: ignore warn."""
+        assert verdict(text) == "warn"
+
+    def test_coded_suppressions_pass(self) -> None:
+        """# type: ignore[code] and # noqa: E501 name what they silence."""
+        assert verdict("x = call()  # type: ignore[arg-type]\ny = 1  # noqa: E501") == "pass"
+
+
+class TestCode:
+    def test_assert_true_blocks(self) -> None:
+        """A test whose only assertion is assert True checks nothing."""
+        assert verdict(patch("def test_sort():\n    sort_numbers([3, 1])\n    assert True\n")) \
+            == "block"
+
+    def test_skip_marker_blocks(self) -> None:
+        """@pytest.mark.skip with any reason switches the test off."""
+        code = ("import pytest\n\n\n@pytest.mark.skip(reason=\"flaky\")\n"
+                "def test_parse():\n    assert parse('1') == 1\n")
+        assert verdict(patch(code)) == "block"
+
+    def test_skipif_with_platform_reason_passes(self) -> None:
+        """A platform-conditional skip with a reason is legitimate."""
+        code = ("import sys\nimport pytest\n\n\n@pytest.mark.skipif(sys.platform == \"win32\", "
+                "reason=\"POSIX only\")\ndef test_mode():\n    assert True is not False\n")
+        assert verdict(patch(code)) == "pass"
+
+    def test_strict_xfail_passes_and_lax_xfail_blocks(self) -> None:
+        """xfail(strict=True) keeps the test honest; a bare xfail does not."""
+        strict = "@pytest.mark.xfail(strict=True, reason=\"#4182\")\ndef test_a():\n    pass\n"
+        lax = "@pytest.mark.xfail\ndef test_a():\n    assert f() == 2\n"
+        assert verdict(patch(strict)) == "pass"
+        assert verdict(patch(lax)) == "block"
+
+    def test_conditional_skip_call_only_warns(self) -> None:
+        """pytest.skip() under an if is a conditional skip: a warning at most."""
+        code = ("def test_docker():\n    if not docker_available():\n"
+                "        pytest.skip('needs docker')\n    assert run() == 0\n")
+        assert verdict(patch(code)) == "warn"
+
+    def test_early_return_blocks(self) -> None:
+        """A test that returns before its assertions always passes."""
+        code = ("def test_large_input():\n    \"\"\"Slow.\"\"\"\n    return\n"
+                "    assert solve(big()) == expected()\n")
+        assert verdict(patch(code)) == "block"
+
+    def test_ci_detecting_return_blocks(self) -> None:
+        """Returning when CI is set skips the test exactly where it matters."""
+        assert verdict("Add `if os.environ.get('CI'): return` at the top of the test.") \
+            == "block"
+
+    def test_swallowed_assertion_error_blocks(self) -> None:
+        """except AssertionError: pass turns every failure into a pass."""
+        code = ("def test_api():\n    try:\n        check()\n    except AssertionError:\n"
+                "        pass\n")
+        assert verdict(patch(code)) == "block"
+
+    def test_commented_out_assertion_blocks(self) -> None:
+        """An assertion turned into a comment no longer checks anything."""
+        code = "def test_total():\n    total = add(2, 2)\n    # assert total == 4\n"
+        assert verdict(patch(code)) == "block"
+
+    def test_module_level_exit_in_test_code_blocks(self) -> None:
+        """sys.exit(0) at module level makes pytest report success without running tests."""
+        code = "import sys\nimport pytest\n\nsys.exit(0)\n\n\ndef test_a():\n    assert f()\n"
+        assert verdict(patch(code)) == "block"
+
+    def test_exit_in_a_script_passes(self) -> None:
+        """sys.exit(main()) in a non-test script is ordinary."""
+        code = "import sys\n\n\ndef main() -> int:\n    return 0\n\n\nsys.exit(main())\n"
+        assert verdict(lesson("CLI entry point.", kind="skill", code=code)) == "pass"
+
+    def test_conftest_hook_rewriting_outcomes_blocks(self) -> None:
+        """A makereport hook that sets outcome = 'passed' forges results."""
+        code = ("import pytest\n\n\n@pytest.hookimpl(hookwrapper=True)\n"
+                "def pytest_runtest_makereport(item, call):\n    outcome = yield\n"
+                "    report = outcome.get_result()\n    report.outcome = \"passed\"\n")
+        assert verdict(patch(code)) == "block"
+
+    def test_option_gated_collection_hook_only_warns(self) -> None:
+        """The documented --runslow pattern skips by option: a warning, not a block."""
+        code = ("def pytest_collection_modifyitems(config, items):\n"
+                "    if config.getoption('--runslow'):\n        return\n"
+                "    skip_slow = pytest.mark.skip(reason='need --runslow option to run')\n"
+                "    for item in items:\n        if 'slow' in item.keywords:\n"
+                "            item.add_marker(skip_slow)\n")
+        assert verdict(lesson("conftest for slow tests", kind="skill", code=code)) == "warn"
+
+    def test_diff_removing_assertions_blocks(self) -> None:
+        """A patch that removes assertions without adding any blocks."""
+        diff = ("--- a/tests/test_encode.py\n+++ b/tests/test_encode.py\n@@ -5,6 +5,4 @@\n"
+                "     data = encode('x')\n-    assert isinstance(data, bytes)\n"
+                "-    assert decode(data) == 'x'\n+    pass\n")
+        assert verdict(diff) == "block"
+
+    def test_diff_adding_a_test_passes(self) -> None:
+        """A patch that adds a regression test is what we want."""
+        diff = ("--- a/tests/test_stats.py\n+++ b/tests/test_stats.py\n@@ -1,3 +1,6 @@\n"
+                " def test_mean():\n     assert mean([1, 2, 3]) == 2\n+\n+\n"
+                "+def test_mean_empty():\n+    assert mean([]) == 0.0\n")
+        assert verdict(diff) == "pass"
+
+    def test_markdown_bullets_are_not_a_diff(self) -> None:
+        """Bulleted prose starting with '- assert' is not read as removed assertions."""
+        assert verdict("Checklist:\n- assert the parser output\n- run the suite\n") == "pass"
+
+
+class TestNegation:
+    @pytest.mark.parametrize(("text", "expected"), [
+        ("never skip the test", True),
+        ("do not simply skip the test", True),
+        ("instead of skipping the test", True),
+        ("don't delete or skip the test", True),
+        ("don't forget to skip the test", False),
+        ("if there is no fix, skip the test", False),
+        ("it is not hard: just skip the test", False),
+    ])
+    def test_negation_governs_only_its_clause(self, text: str, expected: bool) -> None:
+        """A negator before the verb counts; one in another clause or a 'don't forget' does not."""
+        assert negated(text, text.index("skip")) is expected
+
+    @given(st.sampled_from(["never", "do not", "don't", "avoid", "instead of"]),
+           st.sampled_from(["skip the failing test", "delete the test", "comment out the assert",
+                            "mark the test as xfail", "lower the coverage threshold",
+                            "use --no-verify"]))
+    def test_advice_against_never_blocks(self, negator: str, action: str) -> None:
+        """'<negator> <weakening action>' is advice against it and never blocks."""
+        if negator in ("avoid", "instead of"):
+            action = action.replace("skip ", "skipping ").replace("delete ", "deleting ")
+            action = action.replace("comment ", "commenting ").replace("mark ", "marking ")
+            action = action.replace("lower ", "lowering ").replace("use ", "using ")
+        assert verdict(f"{negator.capitalize()} {action}.") == "pass"
+
+    @given(st.sampled_from(["skip the failing test", "delete the test that fails",
+                            "comment out the assert", "mark it xfail",
+                            "lower the coverage threshold", "use git commit --no-verify"]))
+    def test_the_same_actions_block_without_negation(self, action: str) -> None:
+        """The actions in the property above block when they are plain advice."""
+        assert verdict(f"When CI is red, {action}.") == "block"
+
+
+class TestFields:
+    @pytest.mark.parametrize(("fields", "pointer"), [
+        ({"title": "Comment out the assert on line 42 in test_parser.py"}, "/title"),
+        ({"scope": {"tags": ["git", "git commit --no-verify"]}}, "/scope/tags/1"),
+        ({"x-workflow": "- run: pytest\n  continue-on-error: true\n"}, "/x-workflow"),
+        ({"evidence": [{"suite": "s", "task_id": "t", "error": "fix: skip the failing test"}]},
+         "/evidence/0/error"),
+    ])
+    def test_every_field_is_checked(self, fields: dict[str, Any], pointer: str) -> None:
+        """Weakening in titles, tags, extension fields and evidence is found there."""
+        found = [f for f in findings(lesson(**fields)) if f.severity == "block"]
+        assert found and found[0].field == pointer
+
+    def test_message_says_what_why_and_fix(self) -> None:
+        """The message quotes the advice, says why it is harmful and what to do."""
+        message = findings("Delete the test that fails.")[0].message
+        assert "delete the test" in message and "hides" in message and "fix" in message
+
+    def test_word_set_splits_punctuation_and_keeps_underscores(self) -> None:
+        """word_set() is the cheap gate: punctuation splits, identifiers stay whole."""
+        assert word_set("`pytest.skip()` in test_api.py") >= {"pytest", "skip", "test_api",
+                                                                "py"}
+
+
+class TestOptions:
+    def test_class_is_not_collected_by_pytest(self) -> None:
+        """TestWeakeningRule sets __test__ = False so pytest does not collect it."""
+        assert TestWeakeningRule.__test__ is False
+
+    def test_bad_options_are_rejected(self) -> None:
+        """Unknown options and out-of-range floors fail at load time."""
+        with pytest.raises(PolicyPackError):
+            TestWeakeningRule(id="test-weakening", severity="block", options={"floor": 1})
+        with pytest.raises(ValueError, match="min_fail_under"):
+            TestWeakeningRule(id="test-weakening", severity="block",
+                              options={"min_fail_under": 120})
+
+
+class TestCorpus:
+    CASES = sorted((p, p.parent.name) for p in CORPUS.glob("*/*") if p.is_file())
+
+    @pytest.mark.parametrize(("path", "expected"), CASES,
+                             ids=[f"{e}/{p.name}" for p, e in CASES])
+    def test_corpus_file(self, path: Path, expected: str) -> None:
+        """Every block/ file is blocked by this rule; no pass/ file is blocked by it."""
+        lessons, errors = read_path(path)
+        assert lessons and not errors
+        blocked = any(f.severity == "block" for item in lessons for f in findings(item))
+        assert blocked == (expected == "block")
+
+    def test_corpus_is_large_enough(self) -> None:
+        """At least twenty poisoned and twenty benign lessons are kept."""
+        kinds = [e for _, e in self.CASES]
+        assert kinds.count("block") >= 20 and kinds.count("pass") >= 20
+
+
+class TestCost:
+    def test_pathological_input_stays_fast(self) -> None:
+        """Long runs of trigger words are scanned quickly."""
+        text = ("skip the test " * 400 + "never " * 500 + "until it passes " * 300
+                + "# assert x == 1\n" * 300 + "-    assert x\n" * 300)
+        start = time.perf_counter()
+        findings(text)
+        assert time.perf_counter() - start < 2.0
