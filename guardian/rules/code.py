@@ -317,6 +317,7 @@ _DECODERS = frozenset({
     "bytes.fromhex", "codecs.decode", "codecs.encode",
 })
 _FOLD_LIMIT = 4096
+_FOLD_WORK = 200_000  # folding steps per code block; past it, values are treated as unknown
 _MAX_HITS = 25
 _PYTHON_LANGS = frozenset({"python", "py", "python3", "py3", "pycon", "ipython", "pyi",
                            "python-repl", "pyodide"})
@@ -542,6 +543,8 @@ class _Analyzer:
         self.names_environ = False
         self.dynamic_env_read: ast.AST | None = None
         self.secret_names: set[str] = set()
+        self.work = _FOLD_WORK
+        self.path_memo: dict[int, str] = {}
 
     # -- collection ---------------------------------------------------------------------------
 
@@ -696,6 +699,9 @@ class _Analyzer:
         """The constant value of ``node`` if it is built only from constants, else None."""
         if depth > 60:
             raise _TooDeep
+        self.work -= 1
+        if self.work < 0:
+            return None  # folding budget spent (nested comprehensions): stop folding
         if bind is None:
             key = id(node)
             if key in self.memo:
@@ -1276,6 +1282,12 @@ class _Analyzer:
         """The path an expression denotes, with ``*`` for the parts that cannot be known."""
         if depth > 12:
             return "*"
+        known = self.path_memo.get(id(node))
+        if known is None:
+            known = self.path_memo[id(node)] = self._path_pattern(node, depth)
+        return known
+
+    def _path_pattern(self, node: ast.AST, depth: int) -> str:
         d = depth + 1
         value = self.fold(node)
         if isinstance(value, str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keyword
+import time
 from typing import Any
 
 import pytest
@@ -535,6 +536,16 @@ class TestStringBuiltNames:
         """Huge constant expressions are not evaluated (no memory blow-up)."""
         code = "x = 'a' * 10**9\ny = '%0999999999d' % 1\nz = ('ab' * 3000).replace('a', 'b' * 9)\n"
         assert blocking(code) == []
+
+    def test_nested_comprehensions_are_bounded(self) -> None:
+        """Folding has a work budget: nested constant comprehensions cannot stall a check."""
+        names = "abcdefghijklmno"
+        doubling = "".join(f"{names[i + 1]} = {names[i]} + {names[i]}\n" for i in range(14))
+        code = ("x = [[chr(97 + (a * b) % 26) for a in range(4000)] for b in range(4000)]\n"
+                f"a = 'x'\n{doubling}open(o, 'w')\n")
+        start = time.perf_counter()
+        check(make(code))
+        assert time.perf_counter() - start < 5
 
     def test_unsafe_codecs_not_run(self) -> None:
         """Only text and simple transform codecs are folded (no zlib bombs)."""
