@@ -711,7 +711,7 @@ _NEGATOR = (
 _FALSE_NEGATION = (
     r"(?:don't|dont|do not|never) (?:forget|hesitate|worry|be afraid|fear|miss|ask)\b"
     r"|no matter|not only|no longer need|no problem|not just|without (?:asking|waiting|hesitat)")
-_CLAUSE_END = r"[.;!?](?:\s|$)|\n"
+_CLAUSE_END = r"[.;!?]\s|\n"
 _RESUMES = r",\s?(?:but|then|just|simply|so|and|instead|rather)\b|\bbut\b"
 _INTENSIFIERS = (
     r"^\s?(?:under any circumstances|ever|even once|even|please|for any reason|in any case"

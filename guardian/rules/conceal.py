@@ -451,7 +451,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p("destroy", "shutdown|reboot|halt|poweroff|init 0|init 6|systemctl",
        r"(?:^|[;&|`'\"(]\s?|\bsudo\s+|\$\s)(?:shutdown|reboot|halt|poweroff|init\s+[06])\b(?:\s+"
        r"(?:-[a-z]+|now|\+?\d+|/[srt](?:\s+\d+)?))*\s?(?:$|[;&|`'\")])|\bsystemctl\s+(?:poweroff"
-       r"|reboot|halt)\b", _DESTROY_MSG, negatable=True, back=8),
+       r"|reboot|halt)\b|\b(?:shutdown|poweroff|halt)\s+(?:-[a-z]+\s+)*(?:now|\+\d+|-[hrp]\b)",
+       _DESTROY_MSG, negatable=True, back=8),
     _lp("destroy", "kill -|killall5",
        r"\bkill(?:all5)?\s+(?:-9|-kill|-sigkill|-s\s+(?:kill|9))\s+-?1\b", _DESTROY_MSG,
        negatable=True),
