@@ -1595,13 +1595,18 @@ def _short(text: str, width: int = 60) -> str:
 # Parsing with located errors, and a token scan for code that does not parse
 
 
+_UNREADABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _nul_or_surrogate(source: str) -> tuple[int, int, str] | None:
-    for index, ch in enumerate(source):
-        if ch == "\x00" or "\ud800" <= ch <= "\udfff":
-            line = source.count("\n", 0, index) + 1
-            col = index - (source.rfind("\n", 0, index) + 1) + 1
-            return line, col, f"U+{ord(ch):04X}"
-    return None
+    """Line, column and code point of the first NUL or lone surrogate in ``source``."""
+    found = _UNREADABLE.search(source)
+    if found is None:
+        return None
+    index = found.start()
+    line = source.count("\n", 0, index) + 1
+    col = index - (source.rfind("\n", 0, index) + 1) + 1
+    return line, col, f"U+{ord(source[index]):04X}"
 
 
 def parse(source: str) -> tuple[ast.Module | None, Hit | None]:
