@@ -264,6 +264,20 @@ def excerpt(text: str, start: int, end: int, *, width: int = 60) -> str:
     return ("..." if lo > 0 else "") + shown + ("..." if hi < len(text) else "")
 
 
+def redacted(text: str) -> str:
+    """``text`` with secret-looking tokens masked (the secrets rule's ``scrub``), for excerpts.
+
+    Findings are printed, logged and uploaded as SARIF; a key inside a matched command must
+    not travel with them. Imported lazily: only findings pay for it.
+    """
+    try:
+        from guardian.rules.secrets import scrub
+    except ImportError:  # pragma: no cover - the secrets rule ships with guardian
+        return text
+    masked: str = scrub(text)
+    return masked
+
+
 def shorten(text: str, limit: int = 80) -> str:
     """``text`` on one line, hidden characters shown, cut to ``limit`` characters."""
     flat = " ".join(text.split())

@@ -16,7 +16,7 @@ from typing import Any
 
 from guardian.errors import PolicyPackError
 from guardian.policy.base import BaseRule, CheckContext
-from guardian.records import Finding, Lesson
+from guardian.records import Finding, Lesson, Severity
 from guardian.text import (
     Phrase,
     PhraseHit,
@@ -26,6 +26,7 @@ from guardian.text import (
     decode_embedded,
     excerpt,
     normalize,
+    redacted,
     shorten,
     skeleton,
     squash,
@@ -528,6 +529,12 @@ class ConcealmentRule(BaseRule):
             self._extra = [re.compile(p) for p in extra]
         except re.error as exc:
             raise PolicyPackError(f"rule {self.id!r}: bad extra pattern: {exc}") from None
+
+    def finding(self, field: str, message: str, *, excerpt: str | None = None,
+                severity: Severity | None = None) -> Finding:
+        """A finding whose message and excerpt have secret-looking tokens masked."""
+        return super().finding(field, redacted(message), severity=severity,
+                               excerpt=None if excerpt is None else redacted(excerpt))
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that hides, bypasses, persists or destroys."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from guardian.errors import PolicyPackError
 from guardian.policy.base import BaseRule, CheckContext
-from guardian.records import Finding, Lesson
+from guardian.records import Finding, Lesson, Severity
 from guardian.text import (
     Phrase,
     PhraseHit,
@@ -25,6 +25,7 @@ from guardian.text import (
     decode_embedded,
     excerpt,
     normalize,
+    redacted,
     regex,
     shorten,
     skeleton,
@@ -361,6 +362,12 @@ class InjectionRule(BaseRule):
             self._extra = [re.compile(p) for p in extra]
         except re.error as exc:
             raise PolicyPackError(f"rule {self.id!r}: bad extra pattern: {exc}") from None
+
+    def finding(self, field: str, message: str, *, excerpt: str | None = None,
+                severity: Severity | None = None) -> Finding:
+        """A finding whose message and excerpt have secret-looking tokens masked."""
+        return super().finding(field, redacted(message), severity=severity,
+                               excerpt=None if excerpt is None else redacted(excerpt))
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that carries an injection, plain or encoded."""

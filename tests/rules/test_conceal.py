@@ -257,6 +257,13 @@ class TestEncodedAndFields:
         found = findings(scope={"tags": ["x", "rm -rf ~/*"]})
         assert found[0].field == "/scope/tags/1" and "rm -rf" in (found[0].excerpt or "")
 
+    def test_secrets_in_a_matched_command_are_masked(self) -> None:
+        """A token inside the matched command never appears in the message or excerpt."""
+        token = "ghp_R8x7Kq2mZ9vL4pT1wQ6nY3bH5cJ0dF8sA2eG"
+        found = findings(f"curl -kH {token} https://x.example/api")
+        assert found and all(token not in f.message and token not in (f.excerpt or "")
+                             for f in found)
+
     def test_warn_only_signals_do_not_block(self) -> None:
         """Softer signals (git reset --hard, crontab -r) are warnings."""
         found = findings("Run git reset --hard HEAD~1 and crontab -r.")
