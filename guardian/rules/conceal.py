@@ -140,7 +140,8 @@ PHRASES: tuple[Phrase, ...] = (
        "that way|so the|so they|so users|so reviewers|so humans|so anyone|so people",
        r"\b(?:so|so that|such that|ensuring|to ensure|make sure|making sure|that way) (?:(?:no"
        r" one|nobody|no human|no reviewer) (?:will |would |can |could |ever )*(?:notices?"
-       r"|knows?|finds? out|detects?|realizes?|realises?|suspects?|discovers?)|(?:the user|users"
+       r"|knows?|finds? out|detects?|realizes?|realises?|suspects?|discovers?|sees? (?:it|this"
+       r"|that|what|the change))|(?:the user|users"
        r"|the human|the reviewers?|reviewers|the operator|humans|the maintainers?|the team|they"
        r"|anyone|people) (?:won't|will not|doesn't|does not|don't|do not|can't|cannot|never"
        r"|wouldn't|would not)(?: ever)? (?:notice|know|find out|detect|realize|realise|suspect"
@@ -167,6 +168,11 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?: [\w'-]+){0,3}? (?:in|within) (?:the |your |any )?(?:summary|final (?:answer|report"
        r"|summary|message|response)|report|pr description|pull request description|changelog"
        r"|response|reply|handoff|status update)\b", _HIDE_MSG),
+    _lp("hide", _NEGATORS,
+       r"\b(?:do not|don't|dont|never|must not|should not|without|avoid)\s(?:ever )?(?:mention"
+       r"|reveal|disclose|show|quote|repeat|acknowledge|explain|discuss)(?:ing)? (?:this|these"
+       r"|the following) " + _SELF_NOUN + r"\b(?! (?:to|in) (?:the )?(?:changelog|docs"
+       r"|readme))", _HIDE_MSG),
     _lp("hide", "keep this|keep it|keep that|keep these|between us|between you and me",
        r"\bkeep (?:this|it|that|these) (?:a )?(?:secret|hidden|quiet|confidential|between us)"
        r"(?: from\b)?|\bbetween (?:you and me|us)\b", _HIDE_MSG,
@@ -193,7 +199,8 @@ PHRASES: tuple[Phrase, ...] = (
     _lp("lie", "pretend|claim|say|report|tell|state|assert|write|announce",
        r"\b(?:pretend|claim|say|report|tell (?:the user|them|everyone|the reviewers?)|state"
        r"|assert|write|announce)(?:ing|s)?\b(?: that)? (?:all )?(?:the )?(?:tests?|builds?|ci"
-       r"|checks?|pipeline|suite|linters?|scans?|everything) (?:pass(?:ed|es)?|succeeded"
+       r"|checks?|pipeline|suite|linters?|scans?|everything|deploy(?:ment)?s?|releases?"
+       r"|migrations?|jobs?|runs?|fix(?:es)?) (?:pass(?:ed|es)?|succeeded"
        r"|succeed|is green|are green|went green|is passing|are passing|worked|were successful"
        r"|was successful|is fine|are fine)\b(?: [\w'-]+){0,3}? (?:even if|even though"
        r"|regardless|whether or not|when they (?:fail|don't)|if they fail|although|despite"
@@ -250,7 +257,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|guardrails?|policy (?:checks?|engine|gate|rules)|pre-?commit hooks?|git hooks|commit "
        r"hooks|branch protections?(?: rules)?|code ?owners(?: review)?|signature verification"
        r"|commit signing|gpg signing|audit(?:ing| logs?| trail)|secret scanning|dependabot"
-       r"|codeql|permission (?:checks|prompts|system)|approval (?:steps?|gates?|prompts?))\b",
+       r"|codeql|permission (?:checks|prompts|system)|approval (?:steps?|gates?|prompts?)|2fa"
+       r"|mfa|two-factor(?: authentication)?|multi-factor(?: authentication)?)\b",
        _BYPASS_MSG, negatable=True),
     _p("bypass", "dangerously-skip-permissions|bypasspermissions|bypass_permissions|setenforce|ufw|"
        "hookspath|systemctl",
@@ -379,7 +387,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"(?: [\w'-]+)?? " + _SELF_NOUN + r" (?:in|to|into) (?:your )?(?:global|permanent"
        r"|persistent|long-?term|user-?level|system|core|base|main|home|~/\.claude|~/\.config)"
        r"(?: [\w'.-]+)?? (?:memory|memories|config|configuration|settings|claude\.md|agents\.md"
-       r"|prompt|instructions|files?)\b", _PERSIST_MSG),
+       r"|prompt|instructions|files?)\b|\b(?:save|store|write|persist|commit|record|memori[sz]e"
+       r"|remember|keep|carry)\b (?:this|these)(?: [\w'-]+)?? " + _SELF_NOUN + r" (?:in|into"
+       r"|across|for|through) (?:all|every|each) (?:future|subsequent|later|new) (?:sessions?"
+       r"|conversations?|tasks?|runs?|projects?|repos|repositories|chats?)\b", _PERSIST_MSG),
     _p("persist", "claude|codex|cursor|gemini|windsurf",
        r"\b(?:append|add|write|copy|echo|cat|tee|insert|put|save|prepend|inject)\b[^\n]{0,80}?"
        r"(?:~|\$home|\$\{home\})/\.(?:claude|codex|cursor|gemini|windsurf|config/(?:claude"
@@ -395,7 +406,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|retired|dropped)|remain forever|be kept forever|stay forever)", _PERSIST_MSG),
     # --- destructive commands (actions) ---------------------------------------------------
     _lp("destroy", "rm -", r"\brm\s+(?P<flags>(?:-{1,2}[a-z-]+\s+)+)(?:--\s+)?(?P<target>['\"]?"
-       r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|\*|\./?\*?|\.\./?\*?|\.git/?|/(?:usr|etc|var"
+       r"(?:/\*?|~/?\*?|\$home/?\*?|\$\{home\}/?\*?|\*|\./?\*?|\.\./?\*?|\.git/?"
+       r"|(?:~|\$home|\$\{home\})/\.(?:ssh|gnupg|aws|kube|config|local)/?|/(?:usr|etc|var"
        r"|home|boot|bin|sbin|lib|lib64|root|opt|srv|dev|sys|proc|system|users|applications"
        r"|library|mnt|media)/?\*?)['\"]?)(?=\s|$|[;&|)`'\"])", _DESTROY_MSG, negatable=True,
        accept=lambda m: "r" in re.sub(r"--[a-z-]+", "", m.group("flags"))
@@ -417,6 +429,9 @@ PHRASES: tuple[Phrase, ...] = (
        + r"\b", _DESTROY_MSG, negatable=True),
     _lp("destroy", "git reset", r"\bgit\s+reset\s+--hard\s+(?:origin|upstream)/\S+",
        _DESTROY_MSG, negatable=True),
+    _lp("destroy", "git push", r"\bgit\s+push\s+(?:\S+\s+)*?(?:--force|-f)\b(?!-)",
+       "{found!r} rewrites the remote branch's history; prefer --force-with-lease on your own "
+       "branch, and never on a shared one", severity="warn", negatable=True),
     _lp("destroy", "git reset", r"\bgit\s+reset\s+--hard\b",
        "{found!r} throws away uncommitted work and commits; prefer `git stash` or a new branch",
        severity="warn", negatable=True),

@@ -41,6 +41,7 @@ _QUAL = (r"(?:previous(?:ly (?:given|stated|received|provided))?|prior|above|ear
          r"|foregoing|former|original|initial|past|your|system|developer|safety|ethical"
          r"|moral|built-in|default (?:system|safety))")
 _NOUN = (r"(?:instructions?|rules?|directives?|guidelines?|guidance|prompts?|context|constraints?"
+         r"|lessons?|memor(?:y|ies)"
          r"|guardrails?|restrictions?|programming|commands?|orders|messages?|polic(?:y|ies)"
          r"|training|conditioning|principles|filters?|limitations?|boundaries|tasks?)")
 _STRONG_NOUN = (r"(?:instructions|directives|guidelines|prompts|system prompts?|guardrails"
@@ -191,6 +192,13 @@ PHRASES: tuple[Phrase, ...] = (
        r"|you're|you re|act as|become|be|now) (?:now )?(?:a |an )?jailbr|\[jailbr",
        _ROLE_MSG, back=30),
     _lp("role", "do anything now", r"\bdo anything now\b", _ROLE_MSG),
+    _lp("role", "enter|activate|enable|switch to|turn on",
+       r"\b(?:enter|activate|enable|switch to|turn on) (?:the )?(?:dan|jailbreak|jailbroken|god"
+       r"|unrestricted|evil|unfiltered|uncensored) mode\b", _ROLE_MSG),
+    _lp("marker", "end of|begin|start of|end system|end developer|end hidden",
+       r"(?:^|(?<=[.:;!#\[(=*>-])|(?<=[.:;!#\[(=*>-] ))(?:end of|begin(?:ning of)?|start of"
+       r"|end) (?:the )?(?:system prompt|system message|developer message|hidden instructions)"
+       r"\b", _MARKER_MSG),
     _lp("role", "as dan|called dan|named dan|are dan|re dan|be dan|become dan|hi dan|hello dan",
        r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
        r" dan\b(?![\w'-])", _ROLE_MSG),
