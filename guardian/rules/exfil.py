@@ -212,7 +212,7 @@ _SENSITIVE_OBJECT = re.compile(
     r"|(?P<generic>\b(?:api|access|secret|auth|bearer|session|refresh|github|openai|anthropic|aws"
     r"|npm|pypi|slack|stripe|personal access|oauth|ssh|gpg|pgp|signing|deploy)[ _-]?(?:keys?"
     r"|tokens?)\b|\btokens?\b|\bcredentials?\b|\bsecrets?\b|\bpasswords?\b|\bpasswd\b"
-    r"|\bapi ?keys?\b|\bkeys\b)"
+    r"|\bapi ?keys?\b)"
     r"|(?P<data>\b(?:(?:every|all|each|any|the) files? (?:you|the agent|it|we) (?:read|open"
     r"|see|edit|touch|access|change)\w*|(?:the )?source code|(?:the |this |whole |entire )"
     r"(?:codebase|repo|repository|project)|file contents|contents of (?:every|all|each|the)"
@@ -315,8 +315,9 @@ _PIPE_FROM = re.compile(
     rf"(?:^|[;&|`]\s*)(?:cat|base64|tar|zip|gzip|xxd|env|printenv|history)\b[^|\n]*"
     rf"(?:{_SENSITIVE_PATH}|\benv\b|\bprintenv\b|\s~/?\s|\s/\s)[^|\n]*\|"
     r"|\b(?:env|printenv|set)\s*\|")
-_REDIRECT = re.compile(r"\b(?:nc|ncat|netcat|socat|telnet|sendmail|mailx?|mutt)\b[^\n|;&]*<\s*"
-                       r"(?P<file>[^\s<`]+)")
+_REDIRECT = re.compile(
+    r"(?:\b(?:nc|ncat|netcat|socat|telnet)\s+(?:-\S+\s+)*[\w.:-]+\s+\d{1,5}\b|\b(?:sendmail|mailx?"
+    r"|mutt)\s)[^\n|;&<]*<\s*(?P<file>[^\s<`'\"]+)")
 _DEV_TCP = re.compile(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
 _DNS_BEACON = re.compile(r"\b(?:nslookup|dig|host|ping|curl|wget)\b[^\n]*?(?:\$\(|`|\$\{?\w+\}?\.)"
                          r"[^\s]*\.[a-z]{2,}")
@@ -395,7 +396,13 @@ def _code_view(field: TextField) -> str:
     return visible if visible.isascii() else unicodedata.normalize("NFKC", visible)
 
 
+_STRING_ESCAPE = re.compile(r"\\(?:[ntrabfve0-7'\"\\]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
+
+
 def _clean(found: str) -> str:
+    escape = _STRING_ESCAPE.search(found)  # "https://x.io\n" in a string literal ends at \n
+    if escape is not None:
+        found = found[:escape.start()]
     found = found.rstrip(".,;:!?*_~'\"")
     while found.endswith(")") and found.count("(") < found.count(")"):
         found = found[:-1].rstrip(".,;:!?*_~'\"")
@@ -521,8 +528,10 @@ class ExfiltrationRule(BaseRule):
             if ip.is_loopback or ip.is_unspecified:
                 return "local", ""
             if ip.is_link_local:
-                return "block", (f"{ip} is a link-local address (cloud metadata endpoints there "
-                                 "hand out credentials)")
+                if _METADATA_SECRETS.search(url.path):
+                    return "block", (f"{ip}{url.path[:40]} is a cloud metadata endpoint that hands "
+                                     "out credentials")
+                return "private", f"a link-local address ({ip})"
             if ip.is_global:
                 return "block", f"a raw public IP address ({ip}) hides who receives the request"
             if ip.is_private and not any(ip in net for net in _DOC_NETS):
@@ -737,9 +746,9 @@ class ExfiltrationRule(BaseRule):
             base = start - len(before)
             found = None
             for verb in _SEND_VERB.finditer(before):
-                if before[verb.start() - 1:verb.start()] in (".", "_") or before[
-                        verb.end():verb.end() + 1] in ("(", "_", "."):
-                    continue  # requests.post(...), send_report: code, not an instruction
+                if before[verb.start() - 1:verb.start()] in (".", "_", "/", "-") or before[
+                        verb.end():verb.end() + 1] not in (" ", ""):
+                    continue  # requests.post(...), send_report, mail/: code, not an instruction
                 between = before[verb.end():]
                 obj = _SENSITIVE_OBJECT.search(between, 0, 80)
                 if obj is not None:
@@ -918,6 +927,8 @@ class ExfiltrationRule(BaseRule):
             yield ("block", "copies secret files to a remote machine; remove it", shown)
 
 
+_METADATA_SECRETS = re.compile(
+    r"(?i)security-credentials|/iam|identity|token|service-accounts|user-data|/keys")
 _DOC_NETS = (ipaddress.ip_network("192.0.2.0/24"), ipaddress.ip_network("198.51.100.0/24"),
              ipaddress.ip_network("203.0.113.0/24"))
 

@@ -72,7 +72,9 @@ _PLACEHOLDER = re.compile(
     r"|(.)\1{5,}")
 #: Keyboard runs: a typed stand-in in a ``password = ...`` line, but common in fabricated keys
 #: with a real prefix too (``AKIA1234567890ABCDEF``), which are reported anyway.
-_SEQUENCE = re.compile(r"(?i)0123456789|123456|abcdefg|qwerty")
+_SEQUENCE = re.compile(r"(?i)0123456789|123456|abcdefg|qwerty|mock|user(?:name)?:pass"
+                       r"|^(?:passw(?:or|0)d|secret|admin|root|letmein|hunter|welcome|test)"
+                       r"[\d!@#$%^&*._-]*$")
 
 
 def is_placeholder(value: str, *, sequences: bool = True) -> bool:
@@ -283,7 +285,7 @@ _AWS_SECRET = re.compile(
 _PEM = re.compile(r"-----BEGIN[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----")
 _PUTTY = re.compile(r"PuTTY-User-Key-File-\d:[^\n]*(?:\n[^\n]*){0,12}\nPrivate-Lines:")
 _CONNECTION = re.compile(
-    r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^\s:/?#@'\"]*):(?P<pw>[^\s@/?#'\"]+)@"
+    r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^\s:/?#@'\"]*):(?P<pw>[^\s@/?#'\":,]+)@"
     r"(?P<host>\[[0-9a-fA-F:.]+\]|[^\s/?#:'\"@]+)")
 _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-]?key"
             r"|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key"
@@ -467,6 +469,8 @@ class SecretsRule(BaseRule):
 
     def _context(self, text: str, starts: list[int], covered: set[str]) -> Iterator[Found]:
         for start in starts:
+            if text[start - 1:start] in (":", "/") and start:
+                continue  # a segment of a URN or URL path ("urn:ietf:params:oauth:..."), not a key
             for pattern in (_AWS_SECRET, _HEADER, _ASSIGNMENT, _PROSE_ASSIGN):
                 m = pattern.match(text, start)
                 if m is None:
@@ -527,16 +531,19 @@ def _assignment_severity(key: str, value: str, *, quoted: bool) -> Severity | No
         return None
     if key.endswith("tokens") or is_placeholder(value) or _CODE_REF.search(value):
         return None
-    if value.startswith(("/", "~", "./", "http", "$", "{", "<", "%", "#", "@")):
+    value = value.rstrip(".,;:!?)")  # prose punctuation is not part of the value
+    if value.startswith(("/", "~", "./", "http", "$", "{", "<", "%", "#", "@", ":")):
         return None
     if re.fullmatch(r"[\d.]+|[A-Za-z_][A-Za-z_.]*", value) and not quoted:
         return None  # a number, or an identifier (a variable holding the secret)
-    if re.fullmatch(r"[a-z]+(?:[-_ ][a-z]+)*", value):
+    if re.fullmatch(r"[A-Za-z]+(?:[-_ ][A-Za-z]+)*", value):
         return None if len(value) < 10 else "warn"  # a word or a phrase
     if len(value) < 8 or entropy(value) < 2.5:
         return None
-    kinds = sum(bool(re.search(p, value)) for p in ("[A-Z]", "[a-z]", "[0-9]", r"[^A-Za-z0-9]"))
-    return "block" if kinds >= 2 else "warn"
+    classes = sum(bool(re.search(p, value)) for p in ("[A-Z]", "[a-z]", "[0-9]"))
+    symbol = bool(re.search(r"[^A-Za-z0-9]", value))
+    return "block" if classes >= 2 or (classes == 1 and symbol and re.search(
+        r"\d", value)) else "warn"
 
 
 def _text_module() -> Any:

@@ -32,7 +32,8 @@ _NEGATOR = re.compile(
     r"|cannot|can['’]?t|shouldn['’]?t|should not|mustn['’]?t|must not|avoid(?:ing)?|instead of"
     r"|rather than|refrain from|resist(?: the urge)? to|stop|without|nor|neither|no need to"
     r"|no reason to|no longer|prohibit\w*|forbid\w*|against|isn['’]?t|aren['’]?t|is not|are not"
-    r"|wrong to|bad idea to|anti-pattern to)\b")
+    r"|wrong to|bad idea to|anti-pattern to|unacceptabl\w*|dangerous(?:ly)? to|harmful to"
+    r"|risky to)\b")
 _NOT_NEGATING = re.compile(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back|worry"
                            r"|bother|panic|stress|overthink|care)\b")
 _COORDINATED = re.compile(r"^(?:\s*[a-z]+(?:\s+out)?\s*(?:,|\bor\b|\bnor\b|\band\b))+")
@@ -104,6 +105,8 @@ _LEGIT = re.compile(
     r"|\bxfail\b[^.!?;]*\bstrict\b|\bstrict\b[^.!?;]*\bxfail\b"
     r"|\b(?:tracking |an |the |linked )issue\b|\bissue #?\d+|\bticket\b|\bunless\b|\bby default\b"
     r"|\bnightly\b|\bslow\b|\breplac\w* (?:it|them) with\b|\b(?:if|when|before) you\b"
+    r"|\b(?:whether|how|when) (?:or not )?to\b|\bdecide\w*|\bdetermin\w*|\ballows? you\b"
+    r"|\blets? you\b|\bused to\b|\brequires?\b"
     r"|\b(?:feature(?: flag)?|flag|module|function|api|endpoint|class|command|option|code)s? "
     r"(?:is|are|was|were|gets?) (?:removed|deleted|dropped|retired)\b")
 _TESTWORD = re.compile(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
@@ -176,7 +179,8 @@ _NOT_NOUN = (r"(?![\w-])(?!\s+(?:database|db|data|datasets?|fixtures?|servers?|u
              r"|clients?|helpers?|utilities|utils|harness|names?|ids?|runs?|results?|reports?"
              r"|images?|buckets?|stages?|jobs?|mode|framework|tools?|commands?|plans?|strategy"
              r"|time|timeouts?|credentials?|config\w*|settings|isolation|flags?|markers?|inputs?"
-             r"|messages?|rewriting|library|libraries|package|section|tab|page|docs?)\b)")
+             r"|messages?|rewriting|library|libraries|package|section|tab|page|docs?|suffix|prefix"
+             r"|labels?|titles?|strings?|tags?|case|cases)\b)")
 _ACTIVE = re.compile(
     rf"\b(?P<verb>{_VERBS})\s+{_GAP}(?:(?P<obj>{_OBJECTS})|(?P<tool>{_TOOLS})){_NOT_NOUN}")
 _PRONOUN = re.compile(rf"\b(?P<verb>{_VERBS})\s+(?:it|them)\b(?!\s+(?:is|are|was)\b)")
@@ -310,7 +314,21 @@ _LOOSEN = frozenset(("relax", "relaxed", "relaxing", "loosen", "loosened", "loos
                      "weakened", "weakening", "soften", "softened"))
 #: A collection hook that skips only when an option says so (pytest's documented --runslow).
 _OPTION_GATED = re.compile(r"pytest_collection_modifyitems[\s\S]*?(?:getoption|getini)")
-_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|any|every|each|no|one|this|that|these|those)\s+$")
+_NOUN_USE = re.compile(r"\b(?:the|a|an|this|each|every|its|their)\s+$")
+#: Before a past tense verb, what makes it an action ("we deleted the test") and not an adjective.
+_ED_ACTION = re.compile(r"(?:^|[.!?;:]\s*|\b(?:i|we|you|they|he|she|it|agent|then|and|just|simply"
+                        r"|have|has|had)\s+)$")
+_CONDITION_AFTER = re.compile(r"[^.!?;]{0,40}?\b(?:if|when|unless|whenever|in case|where)\b"
+                              r"(?P<cond>[^.!?;]*)")
+_CONDITION_BEFORE = re.compile(r"(?:^|[.!?;]\s)\s*(?:if|when|unless|whenever|in case)\b"
+                               r"(?P<cond>[^.!?;,]*),[^.!?;,]*$")
+_FAILING = re.compile(r"fail|flak|red\b|broken|break|error|timeout|times out|slow|crash|hang"
+                      r"|counterexample|falsif|mismatch|wrong|differ"
+                      r"|doesn['’]?t pass|does not pass|won['’]?t pass|green|noisy|annoying")
+_IMPERATIVE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:then|and|just|simply|always|please|to|you)\s+)"
+                         r"(?:use|add|put|apply|call|decorate|mark|insert|wrap|write|place|stick"
+                         r"|slap|prepend|annotate|replace|change|set|run|invoke|raise)\b"
+                         r"[^.!?;]{0,60}$")
 _COVERAGE_GOAL = re.compile(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
                             r"\b[^.!?;]{0,30}(?:coverage|%)")
 _CONFTEST = re.compile(
@@ -445,17 +463,24 @@ class TestWeakeningRule(BaseRule):
             words = word_set(sk)
             if _G_ANY.isdisjoint(words) and "||" not in sk and "-k" not in sk:
                 continue
-            for severity, message, excerpt in self.scan(_code_view(field), sk, words):
+            is_code = field.pointer.rsplit("/", 1)[-1] == "code"
+            for severity, message, excerpt in self.scan(_code_view(field), sk, words,
+                                                        is_code=is_code):
                 key = (field.pointer, message)
                 if key not in seen:
                     seen.add(key)
                     yield self.finding(field.pointer, message, excerpt=excerpt, severity=severity)
 
-    def scan(self, code: str, sk: str, words: frozenset[str] | None = None) -> Iterator[Hit]:
-        """Findings for one text: ``code`` keeps lines and case, ``sk`` is the skeleton."""
+    def scan(self, code: str, sk: str, words: frozenset[str] | None = None, *,
+             is_code: bool = False) -> Iterator[Hit]:
+        """Findings for one text: ``code`` keeps lines and case, ``sk`` is the skeleton.
+
+        ``is_code`` says the text is a lesson's code field; elsewhere a skip marker or call
+        only blocks inside a code block or when the sentence tells the agent to use it.
+        """
         words = word_set(sk) if words is None else words
         yield from self._prose(sk, words)
-        yield from self._code(code, words)
+        yield from self._code(code, words, is_code=is_code)
 
     # -- prose ---------------------------------------------------------------------------------
 
@@ -469,6 +494,10 @@ class TestWeakeningRule(BaseRule):
             return "block"
         if _LEGIT.search(sentence) or sentence.rstrip().endswith("?"):
             return "warn"
+        condition = _CONDITION_AFTER.match(sk, end, end + 120) or _CONDITION_BEFORE.search(
+            sk, max(0, start - 120), start)
+        if condition is not None and not _FAILING.search(condition.group("cond")):
+            return "warn"  # "skip the test if symlinks are unsupported": a conditional skip
         return base
 
     def _prose(self, sk: str, words: frozenset[str]) -> Iterator[Hit]:
@@ -477,9 +506,9 @@ class TestWeakeningRule(BaseRule):
         if verbs and objects:
             for pos in _positions(sk, verbs):
                 m = _ACTIVE.match(sk, pos)
-                if m is None or (m.group("verb").endswith("ed") and _DETERMINER_BEFORE.search(
-                        sk, max(0, pos - 8), pos)):
-                    continue  # "a skipped test": an adjective, not advice
+                if m is None or (m.group("verb").endswith("ed") and not _ED_ACTION.search(
+                        sk, max(0, pos - 12), pos)) or _NOUN_USE.search(sk, max(0, pos - 8), pos):
+                    continue  # "a skipped test", "the exclude test": adjectives, not advice
                 severity = self._judge(sk, m.start(), m.end(),
                                        gerund=m.group("verb").endswith("ing"),
                                        base="block" if m.group("obj") else "warn")
@@ -586,7 +615,7 @@ class TestWeakeningRule(BaseRule):
 
     # -- code ----------------------------------------------------------------------------------
 
-    def _code(self, code: str, words: frozenset[str]) -> Iterator[Hit]:
+    def _code(self, code: str, words: frozenset[str], *, is_code: bool = False) -> Iterator[Hit]:
         low = code.lower()
         for name, pattern, severity, text, gate, needles in _CODE_RULES:
             if needles:
@@ -596,15 +625,21 @@ class TestWeakeningRule(BaseRule):
                 continue
             for m in pattern.finditer(code):
                 found = self._code_severity(code, low, m, name, severity)
+                if (found == "block" and not is_code and name in _PROSE_SOFT
+                        and not _in_code_block(code, m.start())
+                        and not _IMPERATIVE.search(low, max(0, m.start() - 80), m.start())
+                        and not _CHEAT.search(_sentence(low, m.start(), m.end()))):
+                    found = "warn"  # "raised by an explicit call to pytest.xfail()": a mention
                 if found is not None:
                     yield (found, f"{text}; fix the failure instead of hiding it",
                            scrub(_line_at(code, m.start())))
         if not _G_THRESHOLD.isdisjoint(words) or "fail_under" in words:
             yield from self._fail_under(code)
-        if not _HOOK_OUTCOME.isdisjoint(words) and _OUTCOME_EDIT.search(code):
+        if not _HOOK_OUTCOME.isdisjoint(words) and "def pytest_" in code and _OUTCOME_EDIT.search(
+                code):
             yield ("block", "a pytest hook rewrites test outcomes or the exit status: every "
                    "result would read as passed; remove the hook", "pytest hook edits outcome")
-        if "pytest_collection_modifyitems" in words and _ITEMS_EDIT.search(code):
+        if "def pytest_collection_modifyitems" in code and _ITEMS_EDIT.search(code):
             conditional = re.search(r"getoption|getini|config\.option", code)
             yield ("warn" if conditional else "block", "pytest_collection_modifyitems skips or "
                    "drops collected tests; tests it removes are never run",
@@ -700,6 +735,19 @@ def _positions(text: str, words: frozenset[str]) -> list[int]:
                 found.add(i)
             i = text.find(word, i + 1)
     return sorted(found)
+
+
+_PROSE_SOFT = frozenset(("skip-marker", "xfail-marker", "skip-call", "other-skip", "detect-test",
+                         "assert-true", "k-not"))
+
+
+def _in_code_block(text: str, pos: int) -> bool:
+    """True inside a Markdown fence, on an indented line, or at the start of a line."""
+    if text.count("```", 0, pos) % 2 == 1:
+        return True
+    line = text[text.rfind("\n", 0, pos) + 1:pos]
+    return (line.startswith(("    ", "\t")) or line.lstrip().startswith((">>>", "$ "))
+            or not line.strip())  # a statement or decorator on a line of its own
 
 
 def _windows(text: str, words: frozenset[str], *, reach: int = 280) -> list[tuple[int, int]]:
