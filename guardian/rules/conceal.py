@@ -181,7 +181,8 @@ PHRASES: tuple[Phrase, ...] = (
     _lp("evidence", _ERASE_VERBS,
        r"\b(?:remov|delet|eras|wip|clear|scrub|purg|destroy|shred|truncat|overwrit|clean(?:ing)?"
        r" up|get(?:ting)? rid of|cover)(?:e|es|ed|ing|s)?\b(?: [\w'-]+){0,3}? (?:(?:the |all |any "
-       r"|your |my )?(?:evidence|traces?|tracks|footprints|audit (?:logs?|trail|entries|records?)"
+       r"|your |my )?(?:evidence|(?:every|all|any) traces?|traces? of|tracks|footprints|audit "
+       r"(?:logs?|trail|entries|records?)"
        r"|ledger(?: entries)?|shell history|bash history|command history|history files?"
        r"|\.bash_history|\.zsh_history))\b", _EVIDENCE_MSG, negatable=True),
     _lp("evidence", _ERASE_VERBS,
@@ -225,8 +226,8 @@ PHRASES: tuple[Phrase, ...] = (
     _lp("tls", "pythonhttpsverify", r"pythonhttpsverify\s?=\s?['\"]?0", _TLS_MSG,
        negatable=True),
     _p("tls", "create_unverified_context|cert_none|check_hostname",
-       r"_create_unverified_context\b|\bcert_none\b|check_hostname\s?=\s?false", _TLS_MSG,
-       negatable=True, back=1),
+       r"_create_unverified_context\b|(?:ssl\.|[=(]\s?)cert_none\b|check_hostname\s?=\s?false",
+       _TLS_MSG, negatable=True, back=5),
     _lp("tls", "git_ssl_no_verify|sslverify|strict-ssl|rejectunauthorized|insecureskipverify|"
        "insecure_skip_verify",
        r"git_ssl_no_verify\s?=\s?['\"]?(?:1|true)|sslverify\s?(?:=\s?|\s)['\"]?false|strict-ssl"

@@ -202,10 +202,31 @@ PHRASES: tuple[Phrase, ...] = (
     _lp("role", "as dan|called dan|named dan|are dan|re dan|be dan|become dan|hi dan|hello dan",
        r"\b(?:as|called|named|you are|you're|you re|act as|be|become|hi|hello)"
        r" dan\b(?![\w'-])", _ROLE_MSG),
-    _lp("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue",
-       r"\b(?:unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue) (?:ai|assistant"
-       r"|chatbot|llm|mode|version of (?:yourself|you|chatgpt|claude|the assistant)|persona"
-       r"|alter ego)\b", _ROLE_MSG),
+    _lp("role", "unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue|amoral|"
+       "unethical|immoral",
+       r"\b(?:unrestricted|unfiltered|uncensored|unaligned|jailbroken|evil|rogue|amoral"
+       r"|unethical|immoral)(?:,? (?:and )?(?:unrestricted|unfiltered|uncensored|unaligned"
+       r"|jailbroken|evil|rogue|amoral|unethical|immoral))* (?:ai|assistant|chatbot|llm|mode"
+       r"|version of (?:yourself|you|chatgpt|claude|the assistant)|persona|alter ego)\b",
+       _ROLE_MSG),
+    _p("role", _AI_ANCHORS + "|model|bot|persona",
+       rf"\b(?:{_AI}|models?|bots?|persona) (?:without|with no|free of|that has no|who has no"
+       r"|that ignores|who ignores) (?:any )?(?:content |safety |ethical |moral )?(?:filters?"
+       r"|restrictions|limits|limitations|ethics|morals|guidelines|censorship|rules|guardrails"
+       r"|polic(?:y|ies))\b", _ROLE_MSG, back=60),
+    _lp("role", "simulat|emulat|become|play|roleplay|role-play|pretend to be|act as|acting as|"
+       "assume|take on|adopt",
+       r"\b(?:simulate|emulate|become|play|roleplay as|role-play as|pretend to be|act as|acting as"
+       rf"|assume|take on|adopt) (?:the (?:role|persona) of )?(?:a |an |another )?(?:[\w-]+ )?"
+       rf"(?:{_AI}|chatbot|bot|persona|character) (?:named|called|known as)\b",
+       _ROLE_MSG),
+    _p("role", "no longer apply|are void|are cancelled|are revoked|are lifted|are suspended|"
+       "are disabled|are removed|have been lifted|have been removed|have been revoked|"
+       "have been suspended|have been disabled|been lifted",
+       r"\b(?:safety|ethical|content|system|your|all (?:previous |prior )?)\s?(?:[\w-]+ )?"
+       r"(?:instructions|rules|guidelines|restrictions|policies|filters|guardrails) (?:no longer "
+       r"apply|(?:are|have been) (?:void|cancelled|revoked|lifted|suspended|disabled|removed))",
+       _ROLE_MSG, back=80),
     # --- fake role and turn markers -------------------------------------------------------
     _p("marker", ("im_start", "im_end", "im_sep", "endoftext", "eot_id", "start_header_id",
         "end_header_id", "begin_of_text", "end_of_text", "eom_id", "fim_prefix", "fim_suffix",
@@ -251,6 +272,16 @@ PHRASES: tuple[Phrase, ...] = (
        r"|include)(?: back)? (?:me )?(?:all (?:of )?)?your (?:\S+ )?(?:system prompt|system "
        r"message|initial prompt|hidden prompt|original prompt|pre-?prompt|instructions|rules"
        r"|guidelines|directives|configuration|context window)\b", _EXTRACT_MSG, back=60),
+    _p("extraction", "system prompt|hidden instructions|initial instructions|system message",
+       r"\b(?:translate|summari[sz]e|repeat|print|output|copy|rewrite|paraphrase|encode|reproduce)"
+       r"\b(?: [\w',.-]+){0,8}? (?:including|with|and|plus|along with) (?:the |your )?(?:full )?"
+       r"(?:system prompt|hidden instructions|initial instructions|system message)\b",
+       _EXTRACT_MSG, back=100),
+    _lp("extraction", "output|print|repeat|show|give me|tell me|write|list|return|reveal",
+       r"\b(?:output|print|repeat|show|give me|tell me|write|list|return|reveal) (?:me )?(?:the )?"
+       r"(?:first|last|initial|opening) (?:\d+ |few |hundred |thousand )?(?:words|lines|sentences"
+       r"|characters|tokens|paragraphs?) of (?:your|the) (?:system |initial |original )?(?:prompt"
+       r"|instructions|context|message)\b", _EXTRACT_MSG),
     _p("extraction", "your system|your initial|your original|your hidden|your instruc|your rules",
        r"\b(?:what (?:is|are|was|were)|what's|whats) (?:in )?your (?:system prompt|initial "
        r"prompt|original instructions|hidden instructions|instructions|system message|rules)\b",
