@@ -23,7 +23,7 @@ from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
 from guardian.rules.secrets import entropy, scrub
 from guardian.rules.weakening import _positions, negated, word_set
-from guardian.text import TextField, skeleton
+from guardian.text import TextField, decode_embedded, skeleton
 
 # --- hosts -------------------------------------------------------------------------------------
 
@@ -600,13 +600,12 @@ class ExfiltrationRule(BaseRule):
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Yield findings for every string of the lesson (and text decoded from it)."""
         seen: set[tuple[str, str]] = set()
-        decode = getattr(_text_module(), "decode_embedded", None)
         for field in ctx.fields(lesson):
             if len(field.skeleton) < 6:
                 continue
             hits = list(self.scan(_code_view(field), field.skeleton))
-            if decode is not None and len(field.visible) >= 16:
-                for enc, decoded in decode(field.visible):
+            if len(field.visible) >= 16:
+                for enc, decoded in decode_embedded(field.visible):
                     norm = unicodedata.normalize("NFKC", decoded)
                     hits.extend((sev, f"{msg} (hidden in {enc}-encoded text)", exc) for sev, msg,
                                 exc in self.scan(norm, skeleton(" ".join(norm.split()))))
@@ -931,9 +930,3 @@ _METADATA_SECRETS = re.compile(
     r"(?i)security-credentials|/iam|identity|token|service-accounts|user-data|/keys")
 _DOC_NETS = (ipaddress.ip_network("192.0.2.0/24"), ipaddress.ip_network("198.51.100.0/24"),
              ipaddress.ip_network("203.0.113.0/24"))
-
-
-def _text_module() -> Any:
-    import guardian.text
-
-    return guardian.text

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
+from guardian.text import decode_embedded
 
 _FIX = ("a credential in a lesson is copied into every prompt and into the code the agent "
         "writes, where it leaks; revoke or rotate it and refer to it by name instead "
@@ -382,7 +383,6 @@ class SecretsRule(BaseRule):
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Yield one finding per distinct secret found in any string of the lesson."""
         seen: set[tuple[str, str]] = set()
-        decode = getattr(_text_module(), "decode_embedded", None)
         for field in ctx.fields(lesson):
             visible = field.visible
             if len(visible) < 8:
@@ -390,8 +390,8 @@ class SecretsRule(BaseRule):
             texts = [("", visible)]
             if not visible.isascii():
                 texts.append(("", unicodedata.normalize("NFKC", visible)))
-            if decode is not None and len(visible) >= 16:
-                texts.extend((f"{enc}-decoded ", dec) for enc, dec in decode(visible))
+            if len(visible) >= 16:
+                texts.extend((f"{enc}-decoded ", dec) for enc, dec in decode_embedded(visible))
             for prefix, text in texts:
                 for label, secret, shown, severity in self.scan(text):
                     key = (field.pointer, secret)
@@ -544,9 +544,3 @@ def _assignment_severity(key: str, value: str, *, quoted: bool) -> Severity | No
     symbol = bool(re.search(r"[^A-Za-z0-9]", value))
     return "block" if classes >= 2 or (classes == 1 and symbol and re.search(
         r"\d", value)) else "warn"
-
-
-def _text_module() -> Any:
-    import guardian.text
-
-    return guardian.text
