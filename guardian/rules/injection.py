@@ -209,11 +209,11 @@ PHRASES: tuple[Phrase, ...] = (
        r"|jailbroken|evil|rogue|amoral|unethical|immoral))* (?:ai|assistant|chatbot|llm|mode"
        r"|version of (?:yourself|you|chatgpt|claude|the assistant)|persona|alter ego)\b",
        _ROLE_MSG),
-    _p("role", _AI_ANCHORS + "|model|bot|persona",
+    _lp("role", _AI_ANCHORS + "|model|bot|persona",
        rf"\b(?:{_AI}|models?|bots?|persona) (?:without|with no|free of|that has no|who has no"
        r"|that ignores|who ignores) (?:any )?(?:content |safety |ethical |moral )?(?:filters?"
        r"|restrictions|limits|limitations|ethics|morals|guidelines|censorship|rules|guardrails"
-       r"|polic(?:y|ies))\b", _ROLE_MSG, back=60),
+       r"|polic(?:y|ies))\b", _ROLE_MSG),
     _lp("role", "simulat|emulat|become|play|roleplay|role-play|pretend to be|act as|acting as|"
        "assume|take on|adopt",
        r"\b(?:simulate|emulate|become|play|roleplay as|role-play as|pretend to be|act as|acting as"
