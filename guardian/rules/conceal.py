@@ -278,8 +278,10 @@ PHRASES: tuple[Phrase, ...] = (
        r"|pull requests?|merge requests?|mrs?|changes?|code|commits?|patch(?:es)?|work|diffs?"
        r"|lessons?|proposals?|edits?|fix(?:es)?)\b", _APPROVE_MSG, negatable=True),
     _lp("approve", "self-approv|self approv|selfapprov|auto-approv|autoapprov|auto approv",
-       r"\b(?:self[- ]?approv(?:e|es|ed|al|ing)|auto[- ]?approv(?:e|es|ed|al|ing) (?:your|its"
-       r"|my|all|every|the) (?:own )?(?:prs?|pull requests?|changes?|merges?|lessons?))",
+       r"\b(?:self[- ]?approv(?:e|es|ed|ing) (?:the|your|its|it|this|my|changes?|prs?|pull"
+       r"|merges?|after|once|when|if|before|and)\b|self[- ]?approval (?:is|are) (?:fine|ok|okay"
+       r"|allowed|acceptable|permitted)\b|auto[- ]?approv(?:e|es|ed|al|ing) (?:your|its|my|all"
+       r"|every|the) (?:own )?(?:prs?|pull requests?|changes?|merges?|lessons?))",
        _APPROVE_MSG, negatable=True),
     _lp("approve", "merg|deploy|ship|land|releas",
        r"\b(?:merg(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|land(?:s|ed|ing)?"
