@@ -21,7 +21,7 @@ from urllib.parse import unquote, unquote_plus
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
-from guardian.rules.secrets import entropy, scrub
+from guardian.rules.secrets import LazyPattern, entropy, scrub
 from guardian.rules.weakening import _positions, negated, word_set
 from guardian.text import TextField, decode_embedded, skeleton
 
@@ -76,7 +76,7 @@ class Url:
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None
 
 
-_IPV4_PART = re.compile(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
+_IPV4_PART = LazyPattern(r"0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*")
 
 
 def parse_ipv4(host: str) -> ipaddress.IPv4Address | None:
@@ -170,34 +170,34 @@ def _idna(domain: str) -> str:
 
 # --- patterns ----------------------------------------------------------------------------------
 
-_URL = re.compile(
+_URL = LazyPattern(
     r"(?:[a-z][a-z0-9+.-]{1,15}://|//(?=[a-z0-9-]+\.[a-z])|www\.)"
     r"(?:[^\s\"'`<>\[\]{}()|^]+|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}|\$\([^()\n]{0,120}\)"
     r"|<[^<>\s]{1,60}>|\([^()\s]{0,80}\)|\[[^\[\]\s]{1,60}\])+", re.I)
-_IMAGE_BEFORE = re.compile(r"(?:!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}?src\s*=\s*[\"']?)$",
+_IMAGE_BEFORE = LazyPattern(r"(?:!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}?src\s*=\s*[\"']?)$",
                            re.I)
-_REF_IMAGE = re.compile(r"!\[[^\]\n]*\]\[([^\]\n]+)\]")
-_REF_DEF = re.compile(r"\s*\[([^\]]+)\]:\s*<?$")
-_TEMPLATE = re.compile(
+_REF_IMAGE = LazyPattern(r"!\[[^\]\n]*\]\[([^\]\n]+)\]")
+_REF_DEF = LazyPattern(r"\s*\[([^\]]+)\]:\s*<?$")
+_TEMPLATE = LazyPattern(
     r"\{[^{}]*\}|\$\{?[A-Za-z_]\w*|\$\(|`|<[^<>]+>|\[[^\[\]]+\]|%\(\w+\)s"
     r"|%[sdr](?![0-9a-fA-F])")
-_CONCAT_AFTER = re.compile(r"[\"'`]\s*(?:\+|%|\.format\(|\|\|)|\s*\+\s*[A-Za-z_(]|[{<$]")
+_CONCAT_AFTER = LazyPattern(r"[\"'`]\s*(?:\+|%|\.format\(|\|\|)|\s*\+\s*[A-Za-z_(]|[{<$]")
 _DATA_PARAMS = _names("""
 data d payload key apikey api_key api-key token access_token auth secret env environ content
 contents c q query text body msg message info log dump exfil leak creds cred credentials password
 pass pw pwd cookie cookies session sid prompt history chat conversation memory kb file b64 base64
 hex blob output out ssh x
 """)
-_SENSITIVE_WORDS = re.compile(
+_SENSITIVE_WORDS = LazyPattern(
     r"(?i)id_(?:rsa|dsa|ecdsa|ed25519)|\.ssh|\.env\b|passwd|shadow|api_?key|secret|token|password"
     r"|credential|environ|printenv|cookie|conversation|history|prompt|memory|\.aws|netrc|\benv\b"
     r"|transcript|\bkey\b")
 #: What an agent would put into a templated URL to leak the chat itself.
-_CHAT_WORDS = re.compile(r"(?i)message|chat|summary|context|user_?input|question|answer|response"
+_CHAT_WORDS = LazyPattern(r"(?i)message|chat|summary|context|user_?input|question|answer|response"
                          r"|reply|conversation|history|prompt|memory|session")
-_OPAQUE = re.compile(r"[A-Za-z0-9+/=_-]{12,}")
+_OPAQUE = LazyPattern(r"[A-Za-z0-9+/=_-]{12,}")
 
-_SENSITIVE_OBJECT = re.compile(
+_SENSITIVE_OBJECT = LazyPattern(
     r"(?P<high>~/\.ssh\b|\.ssh/|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
     r"|/etc/(?:passwd|shadow|sudoers)\b|\.aws/(?:credentials|config)\b|~/\.aws\b|\.netrc\b"
     r"|\.git-credentials\b|\.pypirc\b|\.npmrc\b|\.docker/config\.json|\.kube/config\b|kubeconfig"
@@ -227,20 +227,20 @@ _SEND_VERBS = (
     "append appended add added put embed embedded encode encoded publish published expose exposed "
     "write wrote relay deliver smuggle smuggled smuggling save saved saving backup mirror mirrored "
     "archive archived transfer transferred stream streamed ship shipped log logged")
-_SEND_VERB = re.compile(r"\b(?:" + "|".join(_SEND_VERBS.split()) + r"|e-mail(?:ed|ing)?)\b")
-_PASSIVE_SEND = re.compile(
+_SEND_VERB = LazyPattern(r"\b(?:" + "|".join(_SEND_VERBS.split()) + r"|e-mail(?:ed|ing)?)\b")
+_PASSIVE_SEND = LazyPattern(
     r"\b(?:be|is|are|get|gets|being|been)\s+(?:\w+ly\s+)?(?:sent|uploaded|posted|e-?mailed"
     r"|mailed|forwarded|pasted|shared|pushed|copied|synced|submitted|transmitted|exfiltrated"
     r"|leaked|published|appended|included)\b")
-_EMAIL = re.compile(r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
+_EMAIL = LazyPattern(r"[\w.+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 _TLDS = (r"com|net|org|io|site|app|dev|xyz|ru|cn|me|co|info|biz|tk|top|cc|pw|live|online|fun"
          r"|pro|link|click|ws|su|cloud|host|store|tech|space|website|icu|run|ly|gl|gd")
-_BARE_HOST = re.compile(rf"(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![a-z0-9-])(?:/\S*)?")
-_TLD_DOT = re.compile(rf"\.(?:{_TLDS})(?![a-z0-9-])")
+_BARE_HOST = LazyPattern(rf"(?:[a-z0-9-]+\.)+(?:{_TLDS})(?![a-z0-9-])(?:/\S*)?")
+_TLD_DOT = LazyPattern(rf"\.(?:{_TLDS})(?![a-z0-9-])")
 _DEST_WORDS = _names("pastebin paste bin hastebin gist gists webhook webhooks discord telegram "
                      "channel requestbin request requests ngrok server attacker endpoint host url "
                      "address site bucket repo link links query images image")
-_DEST_PHRASE = re.compile(
+_DEST_PHRASE = LazyPattern(
     r"\b(?:pastebin|paste ?bin|hastebin|gists?|webhooks?|discord|telegram|slack channel"
     r"|request ?bin|ngrok|my server|our server|their server|attacker|external (?:server|endpoint"
     r"|host|url|address|site|service|api)|remote (?:server|endpoint|host|url|address)|this (?:url"
@@ -249,49 +249,49 @@ _DEST_PHRASE = re.compile(
     r"|query (?:string|param(?:eter)?s?)|url param(?:eter)?s?|(?:image|markdown) (?:urls?|links?)"
     r"|markdown images?|(?:next|every|each|outgoing|any) (?:web |http )?requests?|the url|a url"
     r"|an? (?:http|web) request)\b")
-_AUTH_USE = re.compile(r"\b(?:header|authorization|bearer|auth(?:enticate|orize)?|log ?in|oauth"
+_AUTH_USE = LazyPattern(r"\b(?:header|authorization|bearer|auth(?:enticate|orize)?|log ?in|oauth"
                        r"|sign in)\b")
-_CLAUSE_BREAK = re.compile(r"\b(?:once|when|after|before|if|while|and then|unless)\b")
+_CLAUSE_BREAK = LazyPattern(r"\b(?:once|when|after|before|if|while|and then|unless)\b")
 
 _STRONG_NOUN = (r"instructions?|rules(?:et)?|directives?|commands?|prompts?|system prompt|orders"
                 r"|memory|lessons?|persona|guidance")
 _WEAK_NOUN = r"guidelines|steps|configuration|config|polic(?:y|ies)|playbook|tasks?"
 _DETERMINERS = (r"(?:(?:the|your|my|our|any|all|these|new|latest|updated|current|fresh|real|true"
                 r"|full|remote|hosted|online|additional|further|next|official|complete)\s+){0,3}")
-_FETCH_BEFORE = re.compile(
+_FETCH_BEFORE = LazyPattern(
     r"\b(?:fetch|download|load|read|get|retrieve|pull|curl|wget|open|visit|grab|check|consult"
     r"|go to|navigate to|browse to)\b[^!?;]{0,80}$")
-_FOLLOW_AFTER = re.compile(
+_FOLLOW_AFTER = LazyPattern(
     r"[^!?;]{0,100}?\b(?:and|then|&)\s+(?:(?:carefully|strictly|always|blindly|just|also"
     r"|immediately)\s+)?(?P<verb>follow|obey|comply with|adopt|act on|do whatever|do what"
     r"|carry out|execute|run|apply|implement)\b(?P<what>[^!?;]{0,40})")
-_INSTRUCTION_OBJECT = re.compile(
+_INSTRUCTION_OBJECT = LazyPattern(
     r"\b(?:instructions?|rules|directives?|commands?|orders|it says|they say|says|there"
     r"|therein|contents?|whatever|everything|them|it)\b")
-_REMOTE_NOURL = re.compile(
+_REMOTE_NOURL = LazyPattern(
     r"\b(?:load|fetch|download|pull|get|read|retrieve|import|sync)\s+(?:(?:additional|new"
     r"|updated|the latest|latest|your|the|fresh|extra|further|real|more)\s+){0,3}(?:instructions"
     r"|rules|directives|system prompt|prompts?|orders|guidance)\s+from\s+(?:(?:a|the|this|that"
     r"|an|some|our|my)\s+)?(?:remote|external|online|web|url|link|server|endpoint|website|site"
     r"|gist|pastebin|internet|cdn|http)")
-_NOUN_BEFORE = re.compile(
+_NOUN_BEFORE = LazyPattern(
     rf"(?:\b(?:follow|obey|apply|adopt|load|fetch|read|execute|comply with|defer to|take|download"
     rf"|pull|get|sync|update|refresh|retrieve|import|use)\s+{_DETERMINERS}"
     rf"(?P<noun>{_STRONG_NOUN}|{_WEAK_NOUN})\b[^!?;]{{0,40}}?\b(?:at|from|in|on|via|here)\b"
     rf"|\b(?:your|the|my|our|all|these|new|latest|updated|real|current)\s+(?P<noun2>{_STRONG_NOUN})"
     r"\b[^!?;]{0,30}?\b(?:are|is|live|lives|can be found|are hosted|are kept|are stored|come"
     r"|comes)\b[^!?;]{0,20}?\b(?:at|in|on|from)\b)[^!?;]{0,40}$")
-_ALWAYS_BEFORE = re.compile(
+_ALWAYS_BEFORE = LazyPattern(
     r"\b(?:always|first(?:ly)?|before (?:doing anything|anything else|each task|every task"
     r"|any task|starting|you start|you begin|answering|responding|each session|every session"
     r"|each run|every run|writing code|you do anything)|at the (?:start|beginning) of (?:each"
     r"|every) (?:session|task|conversation|run)|on (?:startup|start)|every time|each time)\b"
     r"[^!?;]{0,60}?\b(?:read|fetch|load|check|consult|curl|wget|download|visit|open|get"
     r"|retrieve|pull|sync)\b[^!?;]{0,30}$")
-_RAWISH = re.compile(
+_RAWISH = LazyPattern(
     r"(?i)\.(?:txt|md|markdown|prompt|json|ya?ml|toml|cfg|ini|sh|py)$|/raw/|rules|instructions"
     r"|prompt|system|directive|guideline|memory|polic|agents|claude|cursorrules")
-_PIPE_SHELL = re.compile(
+_PIPE_SHELL = LazyPattern(
     r"\b(?:curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod)\b[^|\n]{0,200}\|\s*"
     r"(?:sudo\s+)?(?:ba|z|da|k|fi)?sh\b|\b(?:curl|wget)\b[^|\n]{0,200}\|\s*(?:sudo\s+)?"
     r"(?:python3?|perl|ruby|node|iex)\b", re.I)
@@ -300,34 +300,34 @@ _SENSITIVE_PATH = (r"~/\.ssh|\.ssh/|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?<![\w.-])
                    r"|/etc/(?:passwd|shadow)|\.aws/credentials|~/\.aws|\.netrc|\.git-credentials"
                    r"|\.pypirc|\.npmrc|\.docker/config\.json|\.kube/config|/proc/self/environ"
                    r"|\.(?:bash|zsh)_history|\.gnupg|\$HOME/\.(?:ssh|aws)")
-_SENSITIVE_PATH_RE = re.compile(_SENSITIVE_PATH)
-_NET_TOOL = re.compile(
+_SENSITIVE_PATH_RE = LazyPattern(_SENSITIVE_PATH)
+_NET_TOOL = LazyPattern(
     r"\b(?P<tool>curl|wget|nc|ncat|netcat|socat|telnet|scp|rsync|sftp|sendmail|mailx?|mutt"
     r"|http|xh|Invoke-WebRequest|Invoke-RestMethod|iwr|irm)\b")
-_UPLOAD = re.compile(
+_UPLOAD = LazyPattern(
     r"(?:\s-d|\s--data(?:-binary|-raw|-urlencode|-ascii)?|\s-F|\s--form(?:-string)?|\s-T"
     r"|\s--upload-file|\s--post-file|\s--post-data|\s--body-file|\s-InFile)[=\s]\s*[\"']?"
     r"(?P<val>[^\s\"'`]+)")
-_SUBST = re.compile(r"\$\((?P<a>[^()]*)\)|`(?P<b>[^`]*)`")
-_SUBST_BAD = re.compile(
+_SUBST = LazyPattern(r"\$\((?P<a>[^()]*)\)|`(?P<b>[^`]*)`")
+_SUBST_BAD = LazyPattern(
     rf"\b(?:env|printenv|set|whoami|hostname|id|uname|history)\b|{_SENSITIVE_PATH}")
-_PIPE_FROM = re.compile(
+_PIPE_FROM = LazyPattern(
     rf"(?:^|[;&|`]\s*)(?:cat|base64|tar|zip|gzip|xxd|env|printenv|history)\b[^|\n]*"
     rf"(?:{_SENSITIVE_PATH}|\benv\b|\bprintenv\b|\s~/?\s|\s/\s)[^|\n]*\|"
     r"|\b(?:env|printenv|set)\s*\|")
-_REDIRECT = re.compile(
+_REDIRECT = LazyPattern(
     r"(?:\b(?:nc|ncat|netcat|socat|telnet)\s+(?:-\S+\s+)*[\w.:-]+\s+\d{1,5}\b|\b(?:sendmail|mailx?"
     r"|mutt)\s)[^\n|;&<]*<\s*(?P<file>[^\s<`'\"]+)")
-_DEV_TCP = re.compile(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
-_DNS_BEACON = re.compile(r"\b(?:nslookup|dig|host|ping|curl|wget)\b[^\n]*?(?:\$\(|`|\$\{?\w+\}?\.)"
+_DEV_TCP = LazyPattern(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
+_DNS_BEACON = LazyPattern(r"\b(?:nslookup|dig|host|ping|curl|wget)\b[^\n]*?(?:\$\(|`|\$\{?\w+\}?\.)"
                          r"[^\s]*\.[a-z]{2,}")
-_REMOTE_SPEC = re.compile(r"\s(?:[\w.-]+@)?[\w.-]+:(?!//)\S*")
-_NET_CALL = re.compile(
+_REMOTE_SPEC = LazyPattern(r"\s(?:[\w.-]+@)?[\w.-]+:(?!//)\S*")
+_NET_CALL = LazyPattern(
     r"\b(?:requests|httpx|session|client|aiohttp|urllib3|http)\.(?:post|put|patch|get|request"
     r"|urlopen|send)\s*\(|\burlopen\s*\(|\bfetch\s*\(|\baxios\.\w+\s*\(|navigator\.sendBeacon"
     r"|XMLHttpRequest|\bsocket\.(?:create_connection|socket)\s*\(|\bsmtplib\.|\bftplib\."
     r"|\.sendall\s*\(|\.sendmail\s*\(")
-_CODE_SOURCE = re.compile(
+_CODE_SOURCE = LazyPattern(
     r"dict\(\s*os\.environ\s*\)|os\.environ\.copy\(\)|os\.environ\.items\(\)|\*\*os\.environ"
     r"|(?:json\.dumps|str|repr)\(\s*(?:dict\()?os\.environ|[=(,]\s*os\.environ\s*[,)]"
     r"|\bprocess\.env\s*[),}]|JSON\.stringify\(\s*process\.env|document\.cookie|localStorage"
@@ -380,11 +380,11 @@ _COLLECTOR_GATES = _collector_gates()
 _COLLECTOR_WORDS = frozenset().union(*(gate for gate, _ in _COLLECTOR_GATES))
 
 
-def _mention_pattern() -> re.Pattern[str]:
+def _mention_pattern() -> LazyPattern:
     names = sorted(COLLECTORS, key=len, reverse=True)
     hosts = "|".join(re.escape(n) for n in names)
     paths = "|".join(re.escape(h + p) for h, p in COLLECTOR_PATHS)
-    return re.compile(
+    return LazyPattern(
         rf"(?<![\w./@-])(?:[a-z0-9-]+\.)*(?:{paths}|{hosts})\b(?P<path>/[^\s)\"'`]*)?")
 
 
@@ -396,7 +396,7 @@ def _code_view(field: TextField) -> str:
     return visible if visible.isascii() else unicodedata.normalize("NFKC", visible)
 
 
-_STRING_ESCAPE = re.compile(r"\\(?:[ntrabfve0-7'\"\\]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
+_STRING_ESCAPE = LazyPattern(r"\\(?:[ntrabfve0-7'\"\\]|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4})")
 
 
 def _clean(found: str) -> str:
@@ -462,8 +462,8 @@ def _sentence_after(text: str, pos: int, width: int) -> str:
     return window[:min(cuts)] if cuts else window
 
 
-_NEGATED_OBJECT = re.compile(r"\b(?:not|never|no|without)\s+(?:\w+\s+)?$")
-_FRAME = re.compile(r"\b(?:attackers?|malicious|injection|untrusted|phishing|suspicious|refuse"
+_NEGATED_OBJECT = LazyPattern(r"\b(?:not|never|no|without)\s+(?:\w+\s+)?$")
+_FRAME = LazyPattern(r"\b(?:attackers?|malicious|injection|untrusted|phishing|suspicious|refuse"
                     r"|such (?:text|instructions?|requests?|messages?)|red flags?|poisoned)\b")
 
 
@@ -926,7 +926,7 @@ class ExfiltrationRule(BaseRule):
             yield ("block", "copies secret files to a remote machine; remove it", shown)
 
 
-_METADATA_SECRETS = re.compile(
+_METADATA_SECRETS = LazyPattern(
     r"(?i)security-credentials|/iam|identity|token|service-accounts|user-data|/keys")
 _DOC_NETS = (ipaddress.ip_network("192.0.2.0/24"), ipaddress.ip_network("198.51.100.0/24"),
              ipaddress.ip_network("203.0.113.0/24"))

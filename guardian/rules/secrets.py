@@ -17,6 +17,7 @@ import binascii
 import json
 import math
 import re
+import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
@@ -26,6 +27,50 @@ from typing import Any, ClassVar
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
 from guardian.text import decode_embedded
+
+
+class LazyPattern:
+    """A regular expression compiled on first use, so that importing a rule stays cheap.
+
+    ``guardian check`` on one lesson runs only the few patterns whose word gates open; paying
+    for the compilation of every pattern at import would cost tens of milliseconds.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+               ) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+              ) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                  ) -> re.Match[str] | None:
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                 ) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    def findall(self, string: str) -> list[Any]:
+        return self.compiled().findall(string)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+        return self.compiled().sub(repl, string)
+
 
 _FIX = ("a credential in a lesson is copied into every prompt and into the code the agent "
         "writes, where it leaks; revoke or rotate it and refer to it by name instead "
@@ -37,7 +82,7 @@ def redact(secret: str) -> str:
     return f"{secret[:4]}…({len(secret)} chars)"
 
 
-_LONG_TOKEN = re.compile(r"[A-Za-z0-9+_=-]{16,}")
+_LONG_TOKEN = LazyPattern(r"[A-Za-z0-9+_=-]{16,}")
 
 
 def _scrub_one(m: re.Match[str]) -> str:
@@ -65,7 +110,7 @@ def entropy(text: str) -> float:
     return -sum(c / n * math.log2(c / n) for c in Counter(text).values())
 
 
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = LazyPattern(
     r"x{4,}|X{4,}|\*{3,}|\.{3}|…|<[^>]*>|\$\{|\{\{|\$[A-Z_]{3,}|%\(?\w*\)?s\b"
     r"|(?i:your[_-]?|example|sample|dummy|placeholder|redacted|change[_-]?me|replace[_-]?me"
     r"|insert[_-]?|fake|not[_-]?a[_-]?real|(?:test|my)[_-]?(?:key|token|secret|pass)"
@@ -73,7 +118,7 @@ _PLACEHOLDER = re.compile(
     r"|(.)\1{5,}")
 #: Keyboard runs: a typed stand-in in a ``password = ...`` line, but common in fabricated keys
 #: with a real prefix too (``AKIA1234567890ABCDEF``), which are reported anyway.
-_SEQUENCE = re.compile(r"(?i)0123456789|123456|abcdefg|qwerty|mock|user(?:name)?:pass"
+_SEQUENCE = LazyPattern(r"(?i)0123456789|123456|abcdefg|qwerty|mock|user(?:name)?:pass"
                        r"|^(?:passw(?:or|0)d|secret|admin|root|letmein|hunter|welcome|test)"
                        r"[\d!@#$%^&*._-]*$")
 
@@ -164,7 +209,7 @@ def _pem(secret: str, context: str) -> Severity | None:
     return None
 
 
-_JWT_EXAMPLES = re.compile(r"john doe|1234567890|jane|example|test|dummy|demo|fake|sample", re.I)
+_JWT_EXAMPLES = LazyPattern(r"john doe|1234567890|jane|example|test|dummy|demo|fake|sample", re.I)
 
 
 def _jwt(secret: str, context: str) -> Severity | None:
@@ -181,7 +226,7 @@ def _jwt(secret: str, context: str) -> Severity | None:
     return "block"
 
 
-_LOCAL_HOST = re.compile(
+_LOCAL_HOST = LazyPattern(
     r"(?i)^(?:localhost|127\.[\d.]+|0\.0\.0\.0|\[?::1\]?|[a-z][a-z0-9_-]*|.*\.(?:local|localhost|"
     r"test|example|invalid|internal)|(?:.*\.)?example\.(?:com|net|org))(?::\d+)?$")
 _WEAK_PASSWORDS = frozenset((
@@ -248,7 +293,7 @@ _TOKEN_DETECTORS: tuple[_Detector, ...] = (
      r"\bhf_[A-Za-z0-9]{34,40}\b|\bapi_org_[A-Za-z0-9]{34}\b", _prefixed()),
     ("jwt", "eyJ", r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*", _jwt),
 )
-_HEADS = re.compile("|".join(
+_HEADS = LazyPattern("|".join(
     re.escape(head) for _, heads, _, _ in _TOKEN_DETECTORS for head in heads.split()))
 #: Heads that open a token (checked with str.startswith on delimiter-split parts) and heads that
 #: sit inside one (checked with ``in`` on the whole text first).
@@ -257,7 +302,7 @@ _INNER_HEADS = ("sig=", "Q~", ":AA", "ccountKey=", "ccountkey=", "ccessKey=", "c
 _PREFIXES = tuple(head for _, heads, _, _ in _TOKEN_DETECTORS for head in heads.split()
                   if head not in _INNER_HEADS)
 _DELIMITERS = str.maketrans(dict.fromkeys("=:\"'`(),;<>[]{}|\\@/?&#*!$", " "))
-_COMBINED = re.compile("|".join(f"(?P<{name}>{pattern})"
+_COMBINED = LazyPattern("|".join(f"(?P<{name}>{pattern})"
                                 for name, _, pattern, _ in _TOKEN_DETECTORS))
 _VALIDATORS = {name: check for name, _, _, check in _TOKEN_DETECTORS}
 
@@ -280,12 +325,12 @@ _LABELS = {
 
 # --- detectors that need context around the secret ---------------------------------------------
 
-_AWS_SECRET = re.compile(
+_AWS_SECRET = LazyPattern(
     r"(?i:aws.{0,24}?secret|secret.?access.?key)[\w\"' ]{0,12}[=:>]\s*[\"']?"
     r"(?P<val>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")
-_PEM = re.compile(r"-----BEGIN[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----")
-_PUTTY = re.compile(r"PuTTY-User-Key-File-\d:[^\n]*(?:\n[^\n]*){0,12}\nPrivate-Lines:")
-_CONNECTION = re.compile(
+_PEM = LazyPattern(r"-----BEGIN[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----")
+_PUTTY = LazyPattern(r"PuTTY-User-Key-File-\d:[^\n]*(?:\n[^\n]*){0,12}\nPrivate-Lines:")
+_CONNECTION = LazyPattern(
     r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^\s:/?#@'\"]*):(?P<pw>[^\s@/?#'\":,]+)@"
     r"(?P<host>\[[0-9a-fA-F:.]+\]|[^\s/?#:'\"@]+)")
 _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-]?key"
@@ -293,34 +338,34 @@ _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-
             r"|secret[_-]?key|signing[_-]?key|token|credentials?|auth")
 _KEY_STEMS = ("pass", "pwd", "secret", "key", "token", "credential", "auth")
 _CONTEXT_STEMS = (*_KEY_STEMS, "aws", "bearer")
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = LazyPattern(
     rf"(?i)(?P<key>[A-Za-z0-9_.-]{{0,40}}?(?:{_KEYWORD}))[\"'\]]?\s*(?::=|=>|=|:)\s*"
     r"(?P<q>[\"'`]?)(?P<val>[^\s\"'`,;)}\]]{6,200})(?P=q)")
-_HEADER = re.compile(
+_HEADER = LazyPattern(
     r"(?i)(?:proxy-)?authorization\s*[:=]\s*[\"']?(?:bearer|basic|token|bot)\s+"
     r"(?P<val>[A-Za-z0-9._~+/=-]{12,})|x-api-key\s*[:=]\s*[\"']?(?P<val2>[A-Za-z0-9._-]{16,})"
     r"|bearer\s+(?P<val3>[A-Za-z0-9._~+/=-]{20,})")
-_PROSE_ASSIGN = re.compile(
+_PROSE_ASSIGN = LazyPattern(
     r"(?i)(?P<key>password|passphrase|passwd|pwd|api[ _-]?key|secret[ _-]?key|access[ _-]?key"
     r"|client[ _-]?secret|token)\s+(?:is|was|reads|equals)\s+[\"'`]?(?P<val>[^\s\"'`,;]{8,200})"
     r"(?P<q>)")
-_CODE_REF = re.compile(
+_CODE_REF = LazyPattern(
     r"^(?:os\.|env|getenv|process\.env|settings\.|config\.|cfg\.|self\.|request|args\.|"
     r"options\.|vault|secrets\.|keyring|Secret|None|null|true|false|undefined|input|prompt)|[()\[]")
-_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
-_HEX = re.compile(r"[0-9a-fA-F]+")
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_SECRET_CONTEXT = re.compile(
+_TOKEN = LazyPattern(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_HEX = LazyPattern(r"[0-9a-fA-F]+")
+_UUID = LazyPattern(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_SECRET_CONTEXT = LazyPattern(
     r"(?i)(?:key|secret|token|passw|pwd|credential|auth|bearer|api)[\w\"' -]{0,20}[=:]\s*"
     r"[\"'`]?\s*$")
-_WORDY = re.compile(r"[A-Za-z]+|\d{1,4}")
-_HASH_CONTEXT = re.compile(
+_WORDY = LazyPattern(r"[A-Za-z]+|\d{1,4}")
+_HASH_CONTEXT = LazyPattern(
     r"(?i)sha\d*|md5|digest|hash|checksum|commit|revision|\brev\b|integrity|fingerprint|etag"
     r"|\boid\b|\bblob\b|\bgit\b|object id|nonce|salt")
 
 
-_TWO_DIGITS = re.compile(r"\d\D*\d")
-_SEPARATED_WORDS = re.compile(r"(?:[A-Za-z]+|\d{1,4})(?:[_/.-]+(?:[A-Za-z]+|\d{1,4}))+[_/.-]*")
+_TWO_DIGITS = LazyPattern(r"\d\D*\d")
+_SEPARATED_WORDS = LazyPattern(r"(?:[A-Za-z]+|\d{1,4})(?:[_/.-]+(?:[A-Za-z]+|\d{1,4}))+[_/.-]*")
 
 
 def _identifier_like(token: str) -> bool:
@@ -521,7 +566,7 @@ class SecretsRule(BaseRule):
             yield _LABELS["entropy"], token, redact(token), severity
 
 
-_NOT_SECRET_KEYS = re.compile(
+_NOT_SECRET_KEYS = LazyPattern(
     r"(?:^|[_.-])(?:max|num|n|min|count|total|type|kind|name|file|path|env|len|length|limit|id|"
     r"url|uri|endpoint|header|field|param|hash|format|prefix|budget|ttl|expir\w*)[_.-]")
 

@@ -20,29 +20,29 @@ from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
-from guardian.rules.secrets import scrub
+from guardian.rules.secrets import LazyPattern, scrub
 from guardian.text import TextField
 
 # --- negation and context ----------------------------------------------------------------------
 
-_CUT = re.compile(
+_CUT = LazyPattern(
     r"[.!?;:](?:\s|$)|\n|—|–|\s-\s|\b(?:but|however|otherwise|then|so|instead(?! of))\b")
-_NEGATOR = re.compile(
+_NEGATOR = LazyPattern(
     r"\b(?:never|not|don['’]?t|do not|does not|doesn['’]?t|didn['’]?t|did not|won['’]?t|will not"
     r"|cannot|can['’]?t|shouldn['’]?t|should not|mustn['’]?t|must not|avoid(?:ing)?|instead of"
     r"|rather than|refrain from|resist(?: the urge)? to|stop|without|nor|neither|no need to"
     r"|no reason to|no longer|prohibit\w*|forbid\w*|against|isn['’]?t|aren['’]?t|is not|are not"
     r"|wrong to|bad idea to|anti-pattern to|unacceptabl\w*|dangerous(?:ly)? to|harmful to"
     r"|risky to)\b")
-_NOT_NEGATING = re.compile(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back|worry"
+_NOT_NEGATING = LazyPattern(r"\s*(?:forget|hesitate|fail|neglect|be afraid|wait|hold back|worry"
                            r"|bother|panic|stress|overthink|care)\b")
-_COORDINATED = re.compile(r"^(?:\s*[a-z]+(?:\s+out)?\s*(?:,|\bor\b|\bnor\b|\band\b))+")
-_FILLER = re.compile(
+_COORDINATED = LazyPattern(r"^(?:\s*[a-z]+(?:\s+out)?\s*(?:,|\bor\b|\bnor\b|\band\b))+")
+_FILLER = LazyPattern(
     r"(?:\s+(?:ever|even|just|simply|blindly|silently|quietly|automatically|be|to|try|want|need"
     r"|have|go|you|we|i|agents?|the agent|it|they|also|yet|merely|use|using|run|running|pass"
     r"|passing|add|adding|type|call|invoke|reach for|resort to|rely on|commit with|push with"
     r"|allowed to|tempted to|going to|be tempted to|\w+ly))*\s*$")
-_POST_NEGATION = re.compile(
+_POST_NEGATION = LazyPattern(
     r"^[^.!?;]{0,40}?\b(?:is|are|was|would be|just|only)\s+(?:not|never|an? anti-pattern"
     r"|forbidden|prohibited|cheating|a bad idea|bad practice|wrong|unacceptable|dangerous"
     r"|harmful|a smell)\b|^[^.!?;]{0,40}?\b(?:hides|masks|conceals|defeats|only hides)\b"
@@ -79,7 +79,7 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[lo + 1:hi + 1]
 
 
-_CHEAT = re.compile(
+_CHEAT = LazyPattern(
     r"\bso (?:that )?(?:ci|the ci|the build|the pipeline|the suite|the tests?|it|they|everything"
     r"|checks?|the checks?|the job|the pr|we)\s+(?:is|are|goes|go|turns?|stays?|becomes?|will be"
     r"|can|passes|pass|succeeds?|looks?|merge|ship)\b|\bto (?:make|get|keep|turn) (?:ci|the ci"
@@ -90,7 +90,7 @@ _CHEAT = re.compile(
     r"|passing)|\bunblock (?:the )?(?:merge|pr|ci|release|build)|\bgreen (?:ci|build|checkmark)"
     r"|\band (?:ci|the build|the pipeline|everything|the tests?) (?:passed|passes|is green"
     r"|went green|turned green|succeeded)\b|\bby any means\b|\bwhatever it takes\b")
-_LEGIT = re.compile(
+_LEGIT = LazyPattern(
     r"\bon (?:windows|macos|mac|linux|pypy|python ?[23](?:\.\d+)?|arm|32-bit|ci only)\b"
     r"|\b(?:when|if|unless)\b[^.!?;]{0,50}?\b(?:not installed|unavailable|missing|absent"
     r"|not available|offline|no network)\b|\bskipif\b|\bimportorskip\b|\bplatform"
@@ -109,7 +109,7 @@ _LEGIT = re.compile(
     r"|\blets? you\b|\bused to\b|\brequires?\b"
     r"|\b(?:feature(?: flag)?|flag|module|function|api|endpoint|class|command|option|code)s? "
     r"(?:is|are|was|were|gets?) (?:removed|deleted|dropped|retired)\b")
-_TESTWORD = re.compile(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
+_TESTWORD = LazyPattern(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
 _PUNCT = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "‘’“”«»…—–", " "))
 
 
@@ -181,21 +181,21 @@ _NOT_NOUN = (r"(?![\w-])(?!\s+(?:database|db|data|datasets?|fixtures?|servers?|u
              r"|time|timeouts?|credentials?|config\w*|settings|isolation|flags?|markers?|inputs?"
              r"|messages?|rewriting|library|libraries|package|section|tab|page|docs?|suffix|prefix"
              r"|labels?|titles?|strings?|tags?|case|cases)\b)")
-_ACTIVE = re.compile(
+_ACTIVE = LazyPattern(
     rf"\b(?P<verb>{_VERBS})\s+{_GAP}(?:(?P<obj>{_OBJECTS})|(?P<tool>{_TOOLS})){_NOT_NOUN}")
-_PRONOUN = re.compile(rf"\b(?P<verb>{_VERBS})\s+(?:it|them)\b(?!\s+(?:is|are|was)\b)")
-_MARK = re.compile(
+_PRONOUN = LazyPattern(rf"\b(?P<verb>{_VERBS})\s+(?:it|them)\b(?!\s+(?:is|are|was)\b)")
+_MARK = LazyPattern(
     r"\b(?P<verb>mark|marked|marking|decorate|decorated|decorating|tag|tagged|tagging|flag"
     r"|flagged|flagging|annotate|annotated)\s+(?:(?:it|them|this|that|the|those|these|failing"
     r"|flaky|broken|red|test|tests|test_\w+|one|ones|case|cases)\s+){0,4}(?:as\s+|with\s+)?"
     r"(?:an?\s+)?(?:@?pytest\.mark\.)?(?:xfail|skip(?:ped)?|expected(?: to)? fail(?:ure)?"
     r"|known (?:failure|bug))\b")
-_PASSIVE = re.compile(
+_PASSIVE = LazyPattern(
     rf"\b(?P<obj>{_OBJECTS})\b(?P<mid>(?:\s+[^\s.!?;]+){{0,6}}?)\s+(?:be|is|are|was|were|gets?"
     r"|got|being|been)\s+(?:\w+ly\s+)?(?P<verb>skipped|xfailed|xfail|deselected|disabled|deleted"
     r"|removed|commented out|dropped|ignored|excluded|muted|silenced|bypassed|stubbed out"
     r"|marked (?:as )?(?:xfail|skip(?:ped)?))\b")
-_MODAL = re.compile(r"\b(?:should|must|can|could|may|will|need to|needs to|has to|have to"
+_MODAL = LazyPattern(r"\b(?:should|must|can|could|may|will|need to|needs to|has to|have to"
                     r"|ought to|just|simply)\b")
 #: name, pattern, what it does, and two word gates (one word of each must be present).
 _GOALS: tuple[tuple[str, str, str, str, str], ...] = (
@@ -300,9 +300,9 @@ _GOALS += (
      "regenerating record accept accepted bless overwrite",
      "snapshot snapshots golden goldens baseline baselines cassette cassettes expected"),
 )
-_GOALS_RE = tuple((name, re.compile(p), text, _words(a), _words(b))
+_GOALS_RE = tuple((name, LazyPattern(p), text, _words(a), _words(b))
                   for name, p, text, a, b in _GOALS)
-_THRESHOLD = re.compile(
+_THRESHOLD = LazyPattern(
     r"\b(?P<verb>lower|lowered|lowering|reduce|reduced|reducing|decrease|decreased|decreasing"
     r"|drop|dropped|dropping|relax|relaxed|relaxing|loosen|loosened|loosening|weaken|weakened"
     r"|weakening|soften|softened|raise|raised|raising|increase|increased|increasing|bump|bumped"
@@ -313,25 +313,25 @@ _THRESHOLD = re.compile(
 _LOOSEN = frozenset(("relax", "relaxed", "relaxing", "loosen", "loosened", "loosening", "weaken",
                      "weakened", "weakening", "soften", "softened"))
 #: A collection hook that skips only when an option says so (pytest's documented --runslow).
-_OPTION_GATED = re.compile(r"pytest_collection_modifyitems[\s\S]*?(?:getoption|getini)")
-_NOUN_USE = re.compile(r"\b(?:the|a|an|this|each|every|its|their)\s+$")
+_OPTION_GATED = LazyPattern(r"pytest_collection_modifyitems[\s\S]*?(?:getoption|getini)")
+_NOUN_USE = LazyPattern(r"\b(?:the|a|an|this|each|every|its|their)\s+$")
 #: Before a past tense verb, what makes it an action ("we deleted the test") and not an adjective.
-_ED_ACTION = re.compile(r"(?:^|[.!?;:]\s*|\b(?:i|we|you|they|he|she|it|agent|then|and|just|simply"
+_ED_ACTION = LazyPattern(r"(?:^|[.!?;:]\s*|\b(?:i|we|you|they|he|she|it|agent|then|and|just|simply"
                         r"|have|has|had)\s+)$")
-_CONDITION_AFTER = re.compile(r"[^.!?;]{0,40}?\b(?:if|when|unless|whenever|in case|where)\b"
+_CONDITION_AFTER = LazyPattern(r"[^.!?;]{0,40}?\b(?:if|when|unless|whenever|in case|where)\b"
                               r"(?P<cond>[^.!?;]*)")
-_CONDITION_BEFORE = re.compile(r"(?:^|[.!?;]\s)\s*(?:if|when|unless|whenever|in case)\b"
+_CONDITION_BEFORE = LazyPattern(r"(?:^|[.!?;]\s)\s*(?:if|when|unless|whenever|in case)\b"
                                r"(?P<cond>[^.!?;,]*),[^.!?;,]*$")
-_FAILING = re.compile(r"fail|flak|red\b|broken|break|error|timeout|times out|slow|crash|hang"
+_FAILING = LazyPattern(r"fail|flak|red\b|broken|break|error|timeout|times out|slow|crash|hang"
                       r"|counterexample|falsif|mismatch|wrong|differ"
                       r"|doesn['’]?t pass|does not pass|won['’]?t pass|green|noisy|annoying")
-_IMPERATIVE = re.compile(r"(?:^|[.!?;:]\s+|\b(?:then|and|just|simply|always|please|to|you)\s+)"
+_IMPERATIVE = LazyPattern(r"(?:^|[.!?;:]\s+|\b(?:then|and|just|simply|always|please|to|you)\s+)"
                          r"(?:use|add|put|apply|call|decorate|mark|insert|wrap|write|place|stick"
                          r"|slap|prepend|annotate|replace|change|set|run|invoke|raise)\b"
                          r"[^.!?;]{0,60}$")
-_COVERAGE_GOAL = re.compile(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
+_COVERAGE_GOAL = LazyPattern(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
                             r"\b[^.!?;]{0,30}(?:coverage|%)")
-_CONFTEST = re.compile(
+_CONFTEST = LazyPattern(
     r"\b(?:edit|modif|chang|patch|add|writ|creat|put|use|hook|overrid|tweak)\w*\b[^.!?;]{0,60}?"
     r"\bconftest(?:\.py)?\b[^.!?;]{0,80}?\b(?:pass(?:es|ed)?\b|green|skip\w*|xfail\w*|deselect\w*"
     r"|outcome|makereport|succeed\w*|hide|swallow|force)"
@@ -404,25 +404,25 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
      "code that detects it is under test can behave differently there",
      "pytest_current_test modules", ()),
 )
-_CODE_RULES = tuple((name, re.compile(p, re.M), sev, text, _words(gate), needles)
+_CODE_RULES = tuple((name, LazyPattern(p, re.M), sev, text, _words(gate), needles)
                     for name, p, sev, text, gate, needles in _CODE)
-_FAIL_UNDER = re.compile(
+_FAIL_UNDER = LazyPattern(
     r"(?:--cov-fail-under|--fail-under|fail_under|cov_fail_under|fail-under)\s*[=:\s]\s*[\"']?"
     r"(\d+(?:\.\d+)?)")
 _HOOK_OUTCOME = _words("pytest_runtest_makereport pytest_runtest_logreport",
                        "pytest_report_teststatus pytest_runtest_call pytest_sessionfinish",
                        "pytest_pyfunc_call")
-_OUTCOME_EDIT = re.compile(
+_OUTCOME_EDIT = LazyPattern(
     r"\.outcome\s*=|[\"']passed[\"']|\.passed\s*=|longrepr\s*=\s*None|force_result"
     r"|excinfo\s*=\s*None|exitstatus\s*=\s*0|\.failed\s*=\s*False")
-_ITEMS_EDIT = re.compile(r"items\.clear\(\)|items\[:\]\s*=|\bdel\s+items\b|deselect"
+_ITEMS_EDIT = LazyPattern(r"items\.clear\(\)|items\[:\]\s*=|\bdel\s+items\b|deselect"
                          r"|pytest\.mark\.(?:skip|xfail)")
-_MODULE_EXIT = re.compile(
+_MODULE_EXIT = LazyPattern(
     r"(?m)^(?:sys\.exit|os\._exit|exit|quit)\(\s*0?\s*\)|^raise SystemExit\b")
-_DIFF_ASSERT = re.compile(
+_DIFF_ASSERT = LazyPattern(
     r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:assert\b|self\.assert\w+\(|expect\()")
-_DIFF_TEST = re.compile(r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:async\s+)?def test_")
-_TEST_DEF = re.compile(r"(?m)^([ \t]*)(?:async\s+)?def test_\w+\([^)]*\)[^:\n]*:[ \t]*$")
+_DIFF_TEST = LazyPattern(r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:async\s+)?def test_")
+_TEST_DEF = LazyPattern(r"(?m)^([ \t]*)(?:async\s+)?def test_\w+\([^)]*\)[^:\n]*:[ \t]*$")
 _G_ANY = (_G_VERB | _G_OBJECT | _G_MARK | _G_PASSIVE | _G_THRESHOLD | _HOOK_OUTCOME
           | frozenset().union(*(a | b for _, _, _, a, b in _GOALS_RE))
           | frozenset().union(*(gate for _, _, _, _, gate, _ in _CODE_RULES))
