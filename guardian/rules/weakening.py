@@ -529,9 +529,9 @@ class TestWeakeningRule(BaseRule):
         if passive and objects and not _G_BE.isdisjoint(words):
             yield from self._passive(sk, passive)
         for name, pattern, text, gate_a, gate_b in _GOALS_RE:
-            present_a, present_b = gate_a & words, gate_b & words
-            if not present_a or not present_b:
+            if gate_a.isdisjoint(words) or gate_b.isdisjoint(words):
                 continue
+            present_a, present_b = gate_a & words, gate_b & words
             done = -1
             anchors = present_b if len(present_b) <= len(present_a) else present_a
             for lo, hi in _windows(sk, anchors):
@@ -622,6 +622,8 @@ class TestWeakeningRule(BaseRule):
                 if not any(n in code for n in needles):
                     continue
             elif gate.isdisjoint(words):
+                continue
+            if name == "commented" and "assert" not in words and "def" not in words:
                 continue
             for m in pattern.finditer(code):
                 found = self._code_severity(code, low, m, name, severity)
