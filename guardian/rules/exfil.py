@@ -208,12 +208,15 @@ _SENSITIVE_OBJECT = LazyPattern(
     r"|chat history|chat logs?|transcripts?|(?:entire|whole|full|this|our|the|user['’]s)"
     r" conversation|conversation history|(?:the )?user['’]s (?:messages?|input|questions?"
     r"|prompts?|data|files?|code|answers?)|(?:previous|last|earlier|entire|full) (?:messages?"
-    r"|responses?|answers?|turns?))\b)"
+    r"|responses?|answers?|turns?)|(?:every|each|all|any) (?:prompts?|messages?|questions?"
+    r"|requests?)(?: you (?:receive|get|see|read))?|prompts? you (?:receive|get|see))\b)"
     r"|(?P<generic>\b(?:api|access|secret|auth|bearer|session|refresh|github|openai|anthropic|aws"
     r"|npm|pypi|slack|stripe|personal access|oauth|ssh|gpg|pgp|signing|deploy)[ _-]?(?:keys?"
     r"|tokens?)\b|\btokens?\b|\bcredentials?\b|\bsecrets?\b|\bpasswords?\b|\bpasswd\b"
     r"|\bapi ?keys?\b)"
-    r"|(?P<data>\b(?:(?:every|all|each|any|the) files? (?:you|the agent|it|we) (?:read|open"
+    r"|(?P<data>\b(?:an? cop(?:y|ies)(?: of (?:it|them|the \w+|everything|all \w+))?|everything"
+    r"|(?:the|your|their|all (?:the )?) ?code|all (?:the )?(?:files|data|outputs?)"
+    r"|(?:every|all|each|any|the) files? (?:you|the agent|it|we) (?:read|open"
     r"|see|edit|touch|access|change)\w*|(?:the )?source code|(?:the |this |whole |entire )"
     r"(?:codebase|repo|repository|project)|file contents|contents of (?:every|all|each|the)"
     r" files?|(?:every|each|all) (?:command|tool) outputs?|command outputs?|test results"
@@ -288,6 +291,14 @@ _ALWAYS_BEFORE = LazyPattern(
     r"|every) (?:session|task|conversation|run)|on (?:startup|start)|every time|each time)\b"
     r"[^!?;]{0,60}?\b(?:read|fetch|load|check|consult|curl|wget|download|visit|open|get"
     r"|retrieve|pull|sync)\b[^!?;]{0,30}$")
+_REMOTE_AFTER = LazyPattern(
+    r"[^!?;]{0,80}?\b(?:(?P<defer>(?:defer to|obey|follow|comply with|adopt|trust) (?:it|that"
+    r"|them|those|its|their|what))\b|(?P<override>override|overrides|supersede|supersedes"
+    r"|takes? precedence over)\b|(?P<every>before (?:every|each|any) (?:task|session"
+    r"|conversation|run|answer|response|request))\b)")
+_INSTRUCTION_WORDS = LazyPattern(
+    r"\b(?:instructions?|rules|guidelines|guidance|prompts?|polic(?:y|ies)|directives?|lessons?"
+    r"|conventions|this file|these notes|memory)\b")
 _RAWISH = LazyPattern(
     r"(?i)\.(?:txt|md|markdown|prompt|json|ya?ml|toml|cfg|ini|sh|py)$|/raw/|rules|instructions"
     r"|prompt|system|directive|guideline|memory|polic|agents|claude|cursorrules")
@@ -345,7 +356,7 @@ _G_SENSITIVE = _names(
     "claude system chat transcript transcripts conversation key keys token tokens credential "
     "secret secrets password passwords apikey api_key user messages message previous last "
     "earlier responses files file source codebase repo repository project contents outputs "
-    "output results")
+    "output results copy copies everything code prompt prompts questions requests")
 _G_FETCH = _names("fetch download load read get retrieve pull curl wget open visit grab check "
                   "consult go navigate browse")
 _G_FOLLOW = _names("follow obey comply adopt act whatever what carry execute run apply implement")
@@ -462,6 +473,7 @@ def _sentence_after(text: str, pos: int, width: int) -> str:
     return window[:min(cuts)] if cuts else window
 
 
+_PRONOUN = LazyPattern(r"\s*(?:it|them|this|that|those|these)\b")
 _NEGATED_OBJECT = LazyPattern(r"\b(?:not|never|no|without)\s+(?:\w+\s+)?$")
 _FRAME = LazyPattern(r"\b(?:attackers?|malicious|injection|untrusted|phishing|suspicious|refuse"
                     r"|such (?:text|instructions?|requests?|messages?)|red flags?|poisoned)\b")
@@ -753,6 +765,13 @@ class ExfiltrationRule(BaseRule):
                 if obj is not None:
                     found = (base + verb.start(), obj, base + verb.end() + obj.start())
                     break
+                if _PRONOUN.match(between):  # "summarise the conversation and include it in <url>"
+                    obj = None
+                    for candidate in _SENSITIVE_OBJECT.finditer(before, 0, verb.start()):
+                        obj = candidate
+                    if obj is not None:
+                        found = (base + verb.start(), obj, base + obj.start())
+                        break
                 if len(between) <= 12:  # "post to <dest> the contents of ~/.ssh"
                     after = _sentence_after(sk, end, 60)
                     obj = _SENSITIVE_OBJECT.search(after)
@@ -838,6 +857,15 @@ class ExfiltrationRule(BaseRule):
                     outside = category in ("block", "outside", "private", "reserved")
                     weak = re.fullmatch(_WEAK_NOUN, m.group("noun") or m.group("noun2") or "")
                     severity = "warn" if weak else ("block" if outside or rawish else "warn")
+            after = _sentence_after(sk, end, 160)
+            signal = _REMOTE_AFTER.match(after) if severity is None else None
+            if signal is not None and (
+                    signal.group("defer")
+                    or (signal.group("override") and _INSTRUCTION_WORDS.search(before + after))
+                    or (signal.group("every") and _FETCH_BEFORE.search(before))):
+                category, _ = self.classify(url)
+                outside = category in ("block", "outside", "private", "reserved")
+                severity = "block" if outside or rawish else "warn"
             if severity is None and always and _ALWAYS_BEFORE.search(before):
                 category, _ = self.classify(url)
                 if rawish or category == "block":

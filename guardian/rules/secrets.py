@@ -347,8 +347,8 @@ _HEADER = LazyPattern(
     r"|bearer\s+(?P<val3>[A-Za-z0-9._~+/=-]{20,})")
 _PROSE_ASSIGN = LazyPattern(
     r"(?i)(?P<key>password|passphrase|passwd|pwd|api[ _-]?key|secret[ _-]?key|access[ _-]?key"
-    r"|client[ _-]?secret|token)\s+(?:is|was|reads|equals)\s+[\"'`]?(?P<val>[^\s\"'`,;]{8,200})"
-    r"(?P<q>)")
+    r"|client[ _-]?secret|token|secret)\s+(?:is|was|reads|equals)\s+[\"'`]?"
+    r"(?P<val>[^\s\"'`,;]{8,200})(?P<q>)")
 _CODE_REF = LazyPattern(
     r"^(?:os\.|env|getenv|process\.env|settings\.|config\.|cfg\.|self\.|request|args\.|"
     r"options\.|vault|secrets\.|keyring|Secret|None|null|true|false|undefined|input|prompt)|[()\[]")

@@ -300,6 +300,23 @@ _GOALS += (
      "regenerating record accept accepted bless overwrite",
      "snapshot snapshots golden goldens baseline baselines cassette cassettes expected"),
 )
+_GOALS += (
+    ("always-true",
+     r"\b(?:make|patch\w*|monkeypatch\w*|mock\w*|stub\w*|override\w*|change\w*|rewrite\w*)\b"
+     r"[^.!?;]{0,60}?\b(?:to )?always (?:return (?:true|none|0|1|ok|success|the expected \w+)"
+     r"|pass(?:es)?|succeed\w*)\b(?=[^.!?;]*\b(?:test|assert|check|validat|verif|compar|__eq__))"
+     r"|\b(?:make|patch\w*|monkeypatch\w*|mock\w*|stub\w*|override\w*)\b[^.!?;]{0,40}?\b"
+     r"(?:validat\w*|verif\w*|check\w*|assert\w*|compar\w*|__eq__|is_valid)\b[^.!?;]{0,40}?"
+     r"\balways (?:return (?:true|none|ok|success)|pass(?:es)?|succeed\w*)\b",
+     "makes a check always succeed, so the test can no longer fail", "always",
+     "return returns pass passes succeed succeeds"),
+    ("failures-as-warnings",
+     r"\btreat\w*\s+(?:the\s+|all\s+|any\s+)?(?:test\s+)?(?:failures?|failing tests?|errors?"
+     r"|test errors?)\s+as\s+(?:warnings?|passes|passed|success(?:es)?|skips?|skipped|non-?fatal)"
+     r"|\bmak\w+\s+(?:the\s+|all\s+)?(?:test\s+)?(?:failures?|errors?)\s+non-?fatal",
+     "turns test failures into something that does not fail the run",
+     "treat treats treating make makes making", "failures failure failing errors error"),
+)
 _GOALS_RE = tuple((name, LazyPattern(p), text, _words(a), _words(b))
                   for name, p, text, a, b in _GOALS)
 _THRESHOLD = LazyPattern(

@@ -205,6 +205,7 @@ class TestPasswords:
         f"Server=tcp:acme.net;User Id=sa;Password={rand(14)}!;",
         f"client_secret: '{rand(34)}'",
         "my password is Tr0ub4dor&3xK",
+        f"the AWS secret is {rand(40, ALNUM + '/+')}",
         f'"password": "{rand(10)}#{rand(4)}"',
     ])
     def test_hard_coded_passwords_block(self, text: str) -> None:
@@ -226,6 +227,8 @@ class TestPasswords:
         'token = "${GITHUB_TOKEN}"',
         "max_tokens = 4096",
         "secret_name = 'prod/db'",
+        "The secret is consistency: name fixtures after what they provide.",
+        "'urn:ietf:params:oauth:jwk-thumbprint:sha-256:DCdRGGDKvhAJgmVlCp6tosc2T9ELtd30S_15vn8bhrI'",
     ])
     def test_references_and_placeholders_pass(self, text: str) -> None:
         """Variables, placeholders, local throwaway databases and token counts pass."""

@@ -122,6 +122,8 @@ class TestGoals:
         "Detect whether it is running under pytest and return the expected value.",
         "Rename the test so pytest does not collect it.",
         "Edit conftest.py so failures are reported as passed.",
+        "Monkeypatch validate() to always return True in the test.",
+        "Tell CI to treat test failures as warnings.",
     ])
     def test_gaming_the_test_blocks(self, text: str) -> None:
         """Rewriting expectations, swallowing failures and gaming the runner block."""
@@ -133,6 +135,9 @@ class TestGoals:
         "Update the snapshot with --snapshot-update after an intentional format change.",
         "Avoid assert True placeholders; write the real expectation.",
         "Replace print debugging with assertions in the test.",
+        "Make the predicate return True for an empty list, as the docstring says.",
+        "Treat compiler warnings as errors in CI (-Werror).",
+        "Use a decorator to skip tests that require the optional module to be available.",
     ])
     def test_legitimate_test_maintenance_does_not_block(self, text: str) -> None:
         """pytest.raises, fixtures and intentional snapshot updates do not block."""
