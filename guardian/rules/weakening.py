@@ -377,7 +377,7 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
      "a skipped spec (it.skip, xit, t.Skip, #[ignore]) or --passWithNoTests stops checking",
      "skip xit xdescribe xtest passwithnotests skipnow skipf ignore", ()),
     ("ci-return", r"\bif\s+[^\n:]*(?:environ|getenv)[^\n:]*[\"'](?:CI|GITHUB_ACTIONS|GITLAB_CI"
-     r"|PYTEST_\w+|TESTING)[\"'][^\n:]*:\s*(?:return|pass)\b", "block",
+     r"|PYTEST_\w+|TESTING)[\"'][^\n:]*:[ \t]*(?:\n[ \t]+)?(?:return|pass)\b", "block",
      "the test returns early when it detects CI, so it never checks anything there",
      "environ getenv", ()),
     ("rm-tests", r"\b(?:git\s+rm|rm)\s+(?:-[a-zA-Z]+\s+)*[^\s;&|]*(?:\btests?/|test_\w*\.py"
