@@ -51,24 +51,30 @@ class LazyPattern:
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                ) -> re.Match[str] | None:
+        """As ``re.Pattern.search``."""
         return self.compiled().search(string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
               ) -> re.Match[str] | None:
+        """As ``re.Pattern.match``."""
         return self.compiled().match(string, pos, endpos)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                   ) -> re.Match[str] | None:
+        """As ``re.Pattern.fullmatch``."""
         return self.compiled().fullmatch(string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
                  ) -> Iterator[re.Match[str]]:
+        """As ``re.Pattern.finditer``."""
         return self.compiled().finditer(string, pos, endpos)
 
     def findall(self, string: str) -> list[Any]:
+        """As ``re.Pattern.findall``."""
         return self.compiled().findall(string)
 
     def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+        """As ``re.Pattern.sub``."""
         return self.compiled().sub(repl, string)
 
 

@@ -128,6 +128,12 @@ class TestAllowlist:
         """An allowed name used as a prefix, userinfo, path or look-alike does not pass."""
         assert verdict(f"Docs: {url}") == "block"
 
+    @given(st.sampled_from(DEFAULT_ALLOW),
+           st.from_regex(r"(/[a-z0-9_-]{1,10}){0,4}/?(#[a-z-]{1,12})?", fullmatch=True))
+    def test_any_documentation_page_passes(self, domain: str, path: str) -> None:
+        """A Markdown link to any page of an allowed host raises nothing."""
+        assert verdict(f"See [the docs](https://{domain}{path}) for details.") == "pass"
+
     def test_plain_outside_link_warns(self) -> None:
         """A data-free link to an unlisted host is a warning, not a block."""
         found = findings("Good explanation at https://realpython.com/python-gil/ .")
