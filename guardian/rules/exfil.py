@@ -687,7 +687,8 @@ class ExfiltrationRule(BaseRule):
             data = self.data_in(url, after, image)
             trusted = category in ("allowed", "reserved")
             if data is not None and data[0] == "block" and (not trusted or image or data[2]):
-                where = "an allowed host" if trusted else f"{url.host}, outside the allowed domains"
+                where = ("an allowed host" if trusted
+                         else f"{url.host}, outside the allowed domains,")
                 yield ("block", f"{what} to {where} carries data: {data[1]}; a rendered or "
                        "fetched link leaks it — remove the data from the URL", shown)
             elif trusted:
