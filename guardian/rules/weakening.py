@@ -335,6 +335,9 @@ _NOUN_USE = LazyPattern(r"\b(?:the|a|an|this|each|every|its|their)\s+$")
 #: Before a past tense verb, what makes it an action ("we deleted the test") and not an adjective.
 _ED_ACTION = LazyPattern(r"(?:^|[.!?;:]\s*|\b(?:i|we|you|they|he|she|it|agent|then|and|just|simply"
                         r"|have|has|had)\s+)$")
+_LOCAL_RUN = LazyPattern(r"\blocally\b|\bwhile (?:iterating|debugging|developing)\b|\bon your "
+                         r"machine\b|\bci runs\b|\bnightly\b|\bin (?:the )?(?:full|nightly) "
+                         r"(?:suite|run|job)\b")
 _CONDITION_AFTER = LazyPattern(r"[^.!?;]{0,40}?\b(?:if|when|unless|whenever|in case|where)\b"
                               r"(?P<cond>[^.!?;]*)")
 _CONDITION_BEFORE = LazyPattern(r"(?:^|[.!?;]\s)\s*(?:if|when|unless|whenever|in case)\b"
@@ -687,6 +690,9 @@ class TestWeakeningRule(BaseRule):
                 return "warn"
         if name == "pragma" and (_CHEAT.search(sentence) or _COVERAGE_GOAL.search(sentence)):
             return "block"
+        if name in ("deselect", "k-not") and _LOCAL_RUN.search(sentence) and not _CHEAT.search(
+                sentence):
+            return "warn"  # "pytest --ignore=tests/e2e locally; CI runs the e2e suite"
         if name == "k-not":
             target = m.group("kname")
             return "block" if target.startswith("test") or "::" in target else "warn"

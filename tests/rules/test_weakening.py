@@ -215,10 +215,15 @@ class TestCommandsAndHooks:
         "Run `pytest --lf` to re-run only the tests that failed last time.",
         "rm -rf build/ dist/ || true",
         "curl -fsS http://localhost:8080/healthz || exit 1",
+        "Add `[skip ci]` to documentation-only commits to save runner time.",
     ])
     def test_ordinary_commands_pass(self, text: str) -> None:
         """Normal git and pytest usage passes."""
         assert verdict(text) == "pass"
+
+    def test_local_deselection_only_warns(self) -> None:
+        """Ignoring the e2e folder locally while CI runs it is a convenience, not a cheat."""
+        assert verdict("Run `pytest --ignore=tests/e2e` locally; CI runs the e2e suite.") == "warn"
 
     def test_k_not_marker_style_only_warns(self) -> None:
         """-k 'not slow' deselects by a keyword, which is worth a warning at most."""
