@@ -36,8 +36,11 @@ TOPICS = [
     ("off-by-one", "range(n) stops before n; when the bound is inclusive use range(n + 1) "
                    "and add a test for the boundary value."),
 ]
-WORDS = ("parser cache retry boundary input output list dict tuple string index slice "
-         "iterator generator exception value type test property example edge case").split()
+WORDS = [
+    "parser", "cache", "retry", "boundary", "input", "output", "list", "dict", "tuple",
+    "string", "index", "slice", "iterator", "generator", "exception", "value", "type", "test",
+    "property", "example", "edge", "case",
+]
 
 
 def make_lesson(i: int, rng: random.Random) -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson
@@ -29,7 +29,7 @@ class UnknownFieldRule(BaseRule):
     """
 
     name = "unknown-field"
-    defaults: Mapping[str, Any] = {}
+    defaults: ClassVar[Mapping[str, Any]] = {}
 
     def configure(self) -> None:
         self._known = _declared(load_schema("lesson"))
