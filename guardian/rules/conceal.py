@@ -80,7 +80,7 @@ def _lp(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
     return _p(key, anchors, pattern, message, lead=True, **kw)
 
 
-_HIDE_MSG = ("concealment: {found!r} tells the agent to keep what it does from the people "
+_HIDE_MSG = ("hiding from people: {found!r} tells the agent to keep what it does from the people "
              "responsible for it, which is how a poisoned lesson stays unnoticed. Remove it; "
              "lessons must keep the agent's work visible and reported")
 _EVIDENCE_MSG = ("covering tracks: {found!r} removes the evidence or logs of what the agent "
