@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -90,13 +91,36 @@ class BaseRule:
         excerpt: str | None = None,
         severity: Severity | None = None,
     ) -> Finding:
+        """A finding of this rule; secret-looking tokens in message and excerpt are masked.
+
+        Findings are printed, logged, ledgered and uploaded as SARIF, so a key quoted inside a
+        matched command must not travel with them.
+        """
+        from guardian.text import redacted
+
         return Finding(
             rule=self.id,
             severity=severity or self.severity,
-            message=message,
+            message=redacted(message),
             field=field,
-            excerpt=excerpt,
+            excerpt=None if excerpt is None else redacted(excerpt),
         )
+
+    def compile_patterns(self, option: str) -> list[re.Pattern[str]]:
+        """Compile a list-of-regex option, or raise PolicyPackError naming the bad one."""
+        values = self.options[option]
+        if not isinstance(values, list) or not all(isinstance(p, str) for p in values):
+            raise PolicyPackError(f"rule {self.id!r}: {option} must be a list of strings; "
+                                  f"got {values!r}")
+        compiled = []
+        for pattern in values:
+            try:
+                compiled.append(re.compile(pattern))
+            except re.error as exc:
+                raise PolicyPackError(
+                    f"rule {self.id!r}: {option}: bad regular expression {pattern!r}: "
+                    f"{exc}") from None
+        return compiled
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterable[Finding]:
         raise NotImplementedError

@@ -14,9 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from guardian.errors import PolicyPackError
 from guardian.policy.base import BaseRule, CheckContext
-from guardian.records import Finding, Lesson, Severity
+from guardian.records import Finding, Lesson
 from guardian.text import (
     Phrase,
     PhraseHit,
@@ -26,7 +25,6 @@ from guardian.text import (
     decode_embedded,
     excerpt,
     normalize,
-    redacted,
     shorten,
     skeleton,
     squash,
@@ -540,19 +538,7 @@ class ConcealmentRule(BaseRule):
         self._code_matcher = PhraseMatcher(
             [p for p in PHRASES if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
-        extra = self.options["extra_patterns"]
-        if not isinstance(extra, list) or not all(isinstance(p, str) for p in extra):
-            raise PolicyPackError(f"rule {self.id!r}: extra_patterns must be a list of strings")
-        try:
-            self._extra = [re.compile(p) for p in extra]
-        except re.error as exc:
-            raise PolicyPackError(f"rule {self.id!r}: bad extra pattern: {exc}") from None
-
-    def finding(self, field: str, message: str, *, excerpt: str | None = None,
-                severity: Severity | None = None) -> Finding:
-        """A finding whose message and excerpt have secret-looking tokens masked."""
-        return super().finding(field, redacted(message), severity=severity,
-                               excerpt=None if excerpt is None else redacted(excerpt))
+        self._extra = self.compile_patterns("extra_patterns")
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that hides, bypasses, persists or destroys."""

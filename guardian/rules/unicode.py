@@ -25,7 +25,6 @@ from guardian.text import (
     decode_variation_selectors,
     excerpt,
     is_invisible,
-    redacted,
     regex,
     shorten,
 )
@@ -403,12 +402,6 @@ class HiddenUnicodeRule(BaseRule):
             raise PolicyPackError(
                 f"rule {self.id!r}: allow must list code points like 'U+200B'; got "
                 f"{allowed!r}") from None
-
-    def finding(self, field: str, message: str, *, excerpt: str | None = None,
-                severity: Severity | None = None) -> Finding:
-        """A finding whose message and excerpt have secret-looking tokens masked."""
-        return super().finding(field, redacted(message), severity=severity,
-                               excerpt=None if excerpt is None else redacted(excerpt))
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for hidden characters and disguised words in every field."""
