@@ -443,8 +443,11 @@ class SecretsRule(BaseRule):
                 texts.append(("", unicodedata.normalize("NFKC", visible)))
             if len(visible) >= 16:
                 texts.extend((f"{enc}-decoded ", dec) for enc, dec in decode_embedded(visible))
+            slug_field = field.pointer == "/id" or field.pointer.startswith("/supersedes/")
             for prefix, text in texts:
                 for label, secret, shown, severity in self.scan(text):
+                    if slug_field and label == _LABELS["entropy"]:
+                        continue  # schema-checked slugs: random-looking ids are not secrets
                     key = (field.pointer, secret)
                     if key in seen:
                         continue

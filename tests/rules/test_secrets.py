@@ -400,3 +400,17 @@ class TestCost:
         start = time.perf_counter()
         findings(text)
         assert time.perf_counter() - start < 2.0
+
+
+class TestSlugFields:
+    def test_random_looking_id_is_not_a_secret(self) -> None:
+        """A slug id such as a memory-file section id never counts as a high-entropy token."""
+        from guardian.policy.base import CheckContext
+        from guardian.records import Lesson
+        from guardian.rules.secrets import SecretsRule
+
+        rule = SecretsRule(id="secrets", severity="block", options={})
+        data = {"id": "python-style-mdc-l10x9q7z2k4", "kind": "guidance", "title": "Style",
+                "body": "Use f-strings.", "supersedes": ["a8f3k2m9q1x7z4p6w2r5"]}
+        lesson = Lesson(data["id"], "guidance", "Style", "Use f-strings.", data)
+        assert list(rule.check(lesson, CheckContext())) == []
