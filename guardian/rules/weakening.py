@@ -41,7 +41,7 @@ _FILLER = LazyPattern(
     r"(?:\s+(?:ever|even|just|simply|blindly|silently|quietly|automatically|be|to|try|want|need"
     r"|have|go|you|we|i|agents?|the agent|it|they|also|yet|merely|use|using|run|running|pass"
     r"|passing|add|adding|type|call|invoke|reach for|resort to|rely on|commit with|push with"
-    r"|allowed to|tempted to|going to|be tempted to|\w+ly))*\s*$")
+    r"|allowed to|tempted to|going to|be tempted to|a|an|the|bare|plain|blanket|or|nor|\w+ly))*\s*$")
 _POST_NEGATION = LazyPattern(
     r"^[^.!?;]{0,40}?\b(?:is|are|was|would be|just|only)\s+(?:not|never|an? anti-pattern"
     r"|forbidden|prohibited|cheating|a bad idea|bad practice|wrong|unacceptable|dangerous"
@@ -51,20 +51,59 @@ _POST_NEGATION = LazyPattern(
     r"|reviewed)\b")
 
 
+_FOLLOW_ON = LazyPattern(
+    r"\s*(?:[-*•]\s+)?(?:the same (?:goes|applies|is true|holds)|same (?:goes )?(?:for|with)"
+    r"|likewise|similarly|ditto|nor\b|neither\b|and never\b|or\b)")
+_SENTENCE_END = LazyPattern(r"[.!?](?:\s|$)|\n")
+_NEGATED_START = LazyPattern(
+    r"\s*(?:[-*•]\s+|\d+[.)]\s+)?(?:\*\*)?(?:never|don['’]?t|do not|avoid|must not|mustn['’]?t"
+    r"|should not|shouldn['’]?t|no\b)")
+
+
+def _follow_on(text: str, pos: int) -> bool:
+    """True when ``pos`` is in a "the same goes for …" sentence after a negated one."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, pos - 400), pos)]
+    if not ends:
+        return False
+    start = ends[-1]
+    if not _FOLLOW_ON.match(text, start):
+        return False
+    lo = max(0, start - 400)
+    previous = [end for end in ends[:-1] if end >= lo] or [
+        m.end() for m in _SENTENCE_END.finditer(text, lo, start) if m.end() < start]
+    return bool(_NEGATED_START.match(text, previous[-1] if previous else lo))
+
+
 def negated(text: str, pos: int, *, window: int = 90) -> bool:
     """True when the verb at ``pos`` in lowercase ``text`` is negated or advised against."""
+    if text.count("`", 0, pos) % 2 == 1:  # inside `code`: judge from where the span starts
+        pos = text.rfind("`", 0, pos)
+    if _follow_on(text, pos):
+        return True
     before = text[max(0, pos - window):pos]
     cuts = list(_CUT.finditer(before))
     if cuts:
         before = before[cuts[-1].end():]
     for m in _NEGATOR.finditer(before):
-        gap = re.sub(r"[`*_\"']", " ", before[m.end():])
+        gap = re.sub(r"`[^`]*`|\([^()]*\)", " ", before[m.end():])  # code spans, asides
+        gap = re.sub(r"[`*_\"']", " ", gap)
         gap = _COORDINATED.sub("", gap)  # "don't delete, skip or comment out tests"
         if _NOT_NEGATING.match(gap) or "," in gap:
             continue
         if _FILLER.fullmatch(gap):
             return True
     return False
+
+
+#: After a mention of a no-op check: it is described as useless, which is advice against it.
+_USELESS = LazyPattern(
+    r"[^.!?;]{0,140}?\b(?:checks?|tests?|proves?|verif(?:y|ies)|catch(?:es)?|asserts?"
+    r"|guarantees?) (?:nothing|no ?thing)\b|[^.!?;]{0,140}?\b(?:is|are) (?:useless|meaningless"
+    r"|pointless|vacuous|worthless|a no-?op)\b|[^.!?;]{0,140}?\bcan ?not (?:fail|catch)\b")
+#: Counting or reporting skipped tests is not advice to skip them.
+_REPORTING = LazyPattern(r"\b(?:how many|number of|count(?:s|ing)?(?: of)?|report(?:s|ing)?"
+                        r"|list(?:s|ing)?|summar\w*|show(?:s|ing)?|print(?:s|ing)?|log(?:s|ging)?)"
+                        r"\b[^.!?;]{0,40}$")
 
 
 def _post_negated(text: str, end: int) -> bool:
@@ -591,7 +630,8 @@ class TestWeakeningRule(BaseRule):
             if m is None:
                 continue
             mid = m.group("mid")
-            if re.search(r"\b(?:never|not|no longer)\b|n['’]t\b", mid):
+            if re.search(r"\b(?:never|not|no longer)\b|n['’]t\b", mid) or _REPORTING.search(
+                    sk, max(0, m.start() - 40), m.start()):
                 continue
             base: Severity = "block" if _MODAL.search(mid) else "warn"
             severity = self._judge(sk, m.start(), m.end(), base=base)
@@ -606,7 +646,7 @@ class TestWeakeningRule(BaseRule):
                                base="warn" if name == "snapshot" else "block")
         if severity == "warn" and name in ("assert-true", "return", "catch"):
             severity = "warn" if "?" in sentence else "block"
-        if severity is None:
+        if severity is None or (name == "assert-true" and _USELESS.match(sk, m.end())):
             return
         if name == "catch" and re.search(r"pytest\.raises|assertraises|raises\(", sentence):
             return
