@@ -304,6 +304,11 @@ _REVERSED_WORDS = ("erongi", "dragersid", "noitcurtsni", "tpmorp", "resu eht", "
 _B64 = r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,6}(?![A-Za-z0-9+/=_-])"
 _B64_WRAPPED = (
     r"(?:[A-Za-z0-9+/]{20,}={0,2}[ \t]*\r?\n[ \t]*){1,}[A-Za-z0-9+/]{4,}={0,2}")
+# Base64 cut into short chunks, one per comment line ("# SWdub3Jl" / "# IGFsbCBw" / ...).
+_B64_CHUNK = r"^[ \t]*(?:#+|//+|--|;+|\*|>|'|\")?[ \t]*([A-Za-z0-9+/]{8,}={0,2})[ \t]*\r?$"
+_B64_LINE = "(?m)" + _B64_CHUNK
+_B64_TAIL = _B64_LINE.replace("{8,}", "{2,}")
+_B64_LINES = "(?m)" + _B64_CHUNK[:-1] + "\n" + _B64_CHUNK
 _B32 = r"(?<![A-Za-z0-9])[A-Z2-7]{16,}={0,6}(?![A-Za-z0-9])"
 _HEX = (
     r"(?<![0-9A-Za-z])(?:(?:[0-9A-Fa-f]{2}){8,}"
@@ -451,12 +456,30 @@ def _worth_decoding(text: str) -> bool:
         return True
     if "%" in text or "\\" in text or "&" in text:
         return True
+    if "\n" in text and regex(_B64_LINES).search(text):
+        return True
     flat = _ascii(text)
     if "a" * 16 in flat.translate(_B64_RUN) or "hhs" * 7 + "hh" in flat.translate(_HEX_SEP) or (
             text.count("0x") >= 8):
         return True
     lowered = text.lower()
     return any(w in lowered for w in _ROT13_WORDS) or any(w in lowered for w in _REVERSED_WORDS)
+
+
+def _b64_chunks(text: str) -> Iterator[str]:
+    """Base64 split over consecutive (comment) lines, joined and decoded."""
+    lines = text.split("\n")
+    run: list[str] = []
+    for line in [*lines, ""]:
+        m = regex(_B64_TAIL if run else _B64_LINE).match(line)
+        if m is not None:
+            run.append(m.group(1))
+            continue
+        if len(run) >= 2 and sum(map(len, run)) >= 16:
+            joined = "".join(run)
+            if (decoded := _b64(joined)) is not None:
+                yield decoded
+        run = []
 
 
 def _decode_once(text: str) -> list[tuple[str, str]]:
@@ -487,6 +510,8 @@ def _decode_once(text: str) -> list[tuple[str, str]]:
             for m in regex(_B64_WRAPPED).finditer(visible):
                 if (wrapped := _b64(re.sub(r"\s+", "", m.group()))) is not None:
                     found.append(("base64", wrapped))
+    if "\n" in visible and regex(_B64_LINES).search(visible):
+        found.extend(("base64", chunked) for chunked in _b64_chunks(visible))
     hexes = _ascii(visible).translate(_HEX_SEP)
     if "h" * 16 in hexes or "hhs" * 7 + "hh" in hexes or visible.count("0x") >= 8:
         for m in regex(_HEX).finditer(visible):
@@ -727,6 +752,15 @@ _FALSE_NEGATION = (
     r"|no matter|not only|no longer need|no problem|not just|without (?:asking|waiting|hesitat)")
 _CLAUSE_END = r"[.;!?]\s|\n"
 _RESUMES = r",\s?(?:but|then|just|simply|so|and|instead|rather)\b|\bbut\b"
+# A comma that only continues the warned-against object: a list item ("`a`, `b`"), or a
+# relative clause about it ("never write X, which an empty variable turns into Y").
+_CONTINUES = (r"^\s?(?:(?:or|and|nor)\s)?[`'\"(\[]|^\s?(?:which|that|where|because|since|as"
+              r"|or|nor|and|otherwise|lest|e\.g\.|i\.e\.|let alone|or worse|even)\b")
+# After a colon the negated phrase is over ("don't investigate: git reset --hard"), unless
+# the words before it point ahead at what is warned against ("never run: ...").
+_POINTS_AHEAD = (r"(?:^|\s)(?:run|do|use|type|write|execute|call|try|pass|set|add|commit|push"
+                 r"|this|these|that|those|following|commands?|like|e\.g\.|such as|ever|things"
+                 r"|patterns?|examples?|anything|either|something|it|code|lines?|[`'\")\]])\s?$")
 _INTENSIFIERS = (
     r"^\s?(?:under any circumstances|ever|even once|even|please|for any reason|in any case"
     r"|at all|in production|on main|in ci|again)\b")
@@ -737,13 +771,20 @@ _DISAPPROVED = (
     r"|a security (?:risk|hole)|disabled by policy)")
 
 
+def _in_parentheses(text: str, at: int) -> bool:
+    """True when ``text[at]`` sits inside brackets opened (and not closed) before it."""
+    return text.count("(", 0, at) > text.count(")", 0, at) or text.count(
+        "[", 0, at) > text.count("]", 0, at)
+
+
 def is_negated(text: str, start: int, end: int | None = None) -> bool:
     """True when the action at ``text[start:end]`` is warned against, not asked for.
 
     Looks back within the clause (up to about eight words) for a negator ("never", "don't",
     "instead of", "avoid", "# bad:") that is not a false one ("don't forget to"), and ahead
     for a verdict ("... is dangerous"). A comma that resumes the sentence ("don't worry, just
-    run ...") ends the negation. Only for actions: "do not tell the user" is itself the attack.
+    run ...") ends the negation, one inside a list or before a relative clause does not; a
+    colon ends it ("don't investigate: reset") unless it introduces the example. Only for actions: "do not tell the user" is itself the attack.
     """
     window = text[max(0, start - 90):start]
     cut = 0
@@ -751,16 +792,22 @@ def is_negated(text: str, start: int, end: int | None = None) -> bool:
         cut = m.end()
     window = window[cut:]
     words = window.split()
-    if len(words) > 9:
-        window = " ".join(words[-9:])
+    limit = 15 if regex(r",\s(?:which|that|where)\b").search(window) else 9
+    if len(words) > limit:
+        window = " ".join(words[-limit:])
     negator = None
     for m in regex(_NEGATOR).finditer(window):
         negator = m
     if negator is not None and not regex(_FALSE_NEGATION).search(window, negator.start()):
         rest = window[negator.end():]
-        if not regex(_RESUMES).search(rest):
-            comma = rest.find(",")
-            if comma < 0 or regex(_INTENSIFIERS).match(rest[comma + 1:]):
+        colon = rest.find(": ")
+        if colon >= 0 and rest[:colon].strip() and not regex(_POINTS_AHEAD).search(
+                rest[:colon]):
+            rest = ""  # the negated phrase ended at the colon
+        elif not regex(_RESUMES).search(rest):
+            if all(regex(_CONTINUES).match(rest[m.end():]) or regex(_INTENSIFIERS).match(
+                    rest[m.end():]) or _in_parentheses(rest, m.start())
+                   for m in re.finditer(",", rest)):
                 return True
     if end is not None:
         return bool(regex(_DISAPPROVED).match(text[end:end + 60]))

@@ -25,6 +25,7 @@ from guardian.text import (
     decode_embedded,
     excerpt,
     normalize,
+    regex,
     shorten,
     skeleton,
     squash,
@@ -46,6 +47,16 @@ _MEMORY_TARGET = (r"(?:memory|memories|memory files?|agents\.md|claude\.md|gemin
                   r"|\.windsurfrules|lessons?|kbs?|knowledge ?bases?|knowledge|system prompts?"
                   r"|prompts?|conversations?|sessions?|chats?|contexts?|instruction files?"
                   r"|rules files?|agents?)")
+# "... that all tests pass unless you ran the full suite": a claim held back until checked.
+_VERIFIED = (r" (?:that |whether )?[^.;:!?\n]{0,100}?\b(?:unless|until|before|if you (?:have not"
+             r"|haven't|did not|didn't))\b (?:you(?:'ve| have| actually)?|it|they|the (?:tests?"
+             r"|suite|build|ci|checks?|fix)) (?:\S+ ){0,2}?(?:ran|run|re-?ran|re-?run|verified"
+             r"|verify|checked|check|confirmed|confirm|tested|test|reproduced|seen|see|passed"
+             r"|pass|passes|succeeded|succeeds|observed|watched|executed)\b")
+_VERIFIED_SQUASHED = (r"[a-z0-9]{0,100}?(?:unless|until|before)(?:you(?:ve|have|actually)?|it"
+                      r"|they|the(?:tests?|suite|build|ci|checks?|fix))[a-z0-9]{0,16}?(?:ran|run"
+                      r"|verified|verify|checked|check|confirmed|confirm|tested|test|reproduced"
+                      r"|seen|see|passed|pass|succeeded|observed|executed)")
 _PROTECTED = r"(?:main|master|trunk|production|prod|release|default|develop)"
 
 
@@ -111,7 +122,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"|mention|report|disclose|reveal|bring up|say anything|admit|confess|escalate|surface"
        r"|flag|explain)(?:ing)?\b(?: (?:this|it|that|anything|any of this|about (?:it|this|that"
        r"|the \S+|these \S+|what you \S+)|the (?:change|changes|fix|workaround|failure|error"
-       r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + _ENUMERATION, _HIDE_MSG),
+       r"|edit|issue))){0,2}(?: (?:to|with))? " + _PEOPLE + _ENUMERATION, _HIDE_MSG,
+       accept=lambda m: not _verified_claim(m)),
     _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|without) let(?:ting)? " + _PEOPLE
        + r" (?:know|find out|see|notice)", _HIDE_MSG),
@@ -125,7 +137,7 @@ PHRASES: tuple[Phrase, ...] = (
            r"\b(?:password|passwords|secrets?|tokens?|keys?|credentials?|pii|stack|traces?"
            r"|internal|implementation|sensitive|details|api|personal|private|raw|errors?"
            r"|exceptions?|cursor|spinner|scrollbar|dialog|element|button|column|field|ui|menu)"
-           r"\b", m.group()))),
+           r"\b", m.group())), negatable=True),
     _lp("hide", "without",
        r"\bwithout (?:(?:telling|informing|notifying|alerting|consulting|warning) " + _PEOPLE
        + _ENUMERATION + r"|(?:anyone|anybody|the user|the human|the reviewers?|them|the operator"
@@ -504,11 +516,16 @@ COMPACT: tuple[Phrase, ...] = (
        r"(?:donot|dont|never|without)(?:ever)?(?:tell|inform|notify)(?:ing)?(?:the|your|any)?"
        r"(?:users?|humans?|operators?|reviewers?|maintainers?|anyone|anybody)(?!s|whether"
        r"|which(?:field|one|part|of)|if(?:the|their|an?)(?:account|email|username|password))",
-       _HIDE_MSG),
+       _HIDE_MSG, accept=lambda m: not regex(_VERIFIED_SQUASHED).match(m.string, m.end())),
     _lp("hide", "hide|conceal",
        r"(?:hide|conceal)(?:this|it|that|these|everything)from(?:the|your)?(?:users?|humans?"
        r"|operators?|reviewers?|maintainers?|anyone|everyone)", _HIDE_MSG),
 )
+
+
+def _verified_claim(m: re.Match[str]) -> bool:
+    """True for honesty advice: "don't tell the user X passes unless you ran the suite"."""
+    return bool(regex(_VERIFIED).match(m.string, m.end(), m.end() + 160))
 
 
 def _force_push_protected(args: str) -> bool:
