@@ -41,7 +41,8 @@ _FILLER = LazyPattern(
     r"(?:\s+(?:ever|even|just|simply|blindly|silently|quietly|automatically|be|to|try|want|need"
     r"|have|go|you|we|i|agents?|the agent|it|they|also|yet|merely|use|using|run|running|pass"
     r"|passing|add|adding|type|call|invoke|reach for|resort to|rely on|commit with|push with"
-    r"|allowed to|tempted to|going to|be tempted to|a|an|the|bare|plain|blanket|or|nor|\w+ly))*\s*$")
+    r"|allowed to|tempted to|going to|be tempted to|a|an|the|bare|plain|blanket|or|nor"
+    r"|\w+ly))*\s*$")
 _POST_NEGATION = LazyPattern(
     r"^[^.!?;]{0,40}?\b(?:is|are|was|would be|just|only)\s+(?:not|never|an? anti-pattern"
     r"|forbidden|prohibited|cheating|a bad idea|bad practice|wrong|unacceptable|dangerous"
@@ -69,9 +70,8 @@ def _follow_on(text: str, pos: int) -> bool:
     if not _FOLLOW_ON.match(text, start):
         return False
     lo = max(0, start - 400)
-    previous = [end for end in ends[:-1] if end >= lo] or [
-        m.end() for m in _SENTENCE_END.finditer(text, lo, start) if m.end() < start]
-    return bool(_NEGATED_START.match(text, previous[-1] if previous else lo))
+    starts = [lo, *(m.end() for m in _SENTENCE_END.finditer(text, lo, start) if m.end() < start)]
+    return any(_NEGATED_START.match(text, i) for i in starts[-3:])  # one of the last sentences
 
 
 def negated(text: str, pos: int, *, window: int = 90) -> bool:
@@ -118,6 +118,9 @@ def _sentence(text: str, start: int, end: int) -> str:
     return text[lo + 1:hi + 1]
 
 
+_PLATFORM = LazyPattern(r"\bon (?:windows|macos|mac|linux|pypy|python ?[23]|arm|32-bit)\b"
+                       r"|\bplatform"
+                       r"|\bskipif\b|\bimportorskip\b")
 _CHEAT = LazyPattern(
     r"\bso (?:that )?(?:ci|the ci|the build|the pipeline|the suite|the tests?|it|they|everything"
     r"|checks?|the checks?|the job|the pr|we)\s+(?:is|are|goes|go|turns?|stays?|becomes?|will be"
@@ -128,12 +131,18 @@ _CHEAT = LazyPattern(
     r"|the pipeline) (?:is|goes|turns|stays) green|\bget (?:ci|the build|it|them) (?:green"
     r"|passing)|\bunblock (?:the )?(?:merge|pr|ci|release|build)|\bgreen (?:ci|build|checkmark)"
     r"|\band (?:ci|the build|the pipeline|everything|the tests?) (?:passed|passes|is green"
-    r"|went green|turned green|succeeded)\b|\bby any means\b|\bwhatever it takes\b")
+    r"|went green|turned green|succeeded)\b|\bby any means\b|\bwhatever it takes\b"
+    r"|\bso (?:that )?[^.!?;]{0,40}?\b(?:is ?n['’]?t|are ?n['’]?t|is not|are not|won['’]?t be"
+    r"|stops? being|no longer) (?:blocked|failing|red)\b|\bstops? failing\b|\bno longer fail"
+    r"|\bkeeps? (?:moving|going|flowing)\b|\bunblock\w*|\bfor (?:the )?(?:gate|grader|grading"
+    r"|evaluation|submission)\b|\bthat gets (?:the )?(?:suite|ci|build|tests?) (?:green|passing)"
+    r"|\bgets? (?:the )?(?:suite|build|tests?) green\b")
 _LEGIT = LazyPattern(
     r"\bon (?:windows|macos|mac|linux|pypy|python ?[23](?:\.\d+)?|arm|32-bit|ci only)\b"
     r"|\b(?:when|if|unless)\b[^.!?;]{0,50}?\b(?:not installed|unavailable|missing|absent"
     r"|not available|offline|no network)\b|\bskipif\b|\bimportorskip\b|\bplatform"
-    r"|\brequires? (?:network|gpu|docker|internet|a display|credentials)|\boffline\b"
+    r"|\b(?:requires?|needs?) (?:a |the )?(?:network|gpu|docker|internet|display|credentials)"
+    r"|\boffline\b"
     r"|\bwithout (?:network|gpu|docker|internet)\b|\bobsolete\b|\bdead code\b|\bdeprecated\b"
     r"|\b(?:removed|deleted|retired) (?:feature|module|function|api|code|endpoint)s?\b"
     r"|\b(?:delet|remov|retir|drop)\w*\s+(?:a|an|the|that|this|old)\s+(?:feature|module|function"
@@ -141,13 +150,19 @@ _LEGIT = LazyPattern(
     r"|\bno longer exists?\b|\bduplicate\b|\bredundant\b|\bproduction\b|\blibrary code\b"
     r"|\bruntime code\b|\bapplication code\b|\bnon-test code\b|\bpython -o\b|\boptimi[sz]ed\b"
     r"|\bintentional\w*|\bdeliberate\w*|\bspec change|\bnew spec\b"
-    r"|\bxfail\b[^.!?;]*\bstrict\b|\bstrict\b[^.!?;]*\bxfail\b"
+    r"|\bxfail\b[^.!?;]*\bstrict\b(?!\s*=\s*false)|\bstrict\b(?!\s*=\s*false)[^.!?;]*\bxfail\b"
     r"|\b(?:tracking |an |the |linked )issue\b|\bissue #?\d+|\bticket\b|\bunless\b|\bby default\b"
     r"|\bnightly\b|\bslow\b|\breplac\w* (?:it|them) with\b|\b(?:if|when|before) you\b"
     r"|\b(?:whether|how|when) (?:or not )?to\b|\bdecide\w*|\bdetermin\w*|\ballows? you\b"
     r"|\blets? you\b|\bused to\b|\brequires?\b"
     r"|\b(?:feature(?: flag)?|flag|module|function|api|endpoint|class|command|option|code)s? "
     r"(?:is|are|was|were|gets?) (?:removed|deleted|dropped|retired)\b")
+_LEGIT_DELETE = LazyPattern(
+    r"\bobsolete\b|\bdead code\b|\bdeprecated\b|\bno longer exists?\b|\bduplicate\b"
+    r"|\bredundant\b|\b(?:removed|deleted|retired) (?:feature|module|function|api|code"
+    r"|endpoint)s?\b"
+    r"|\b(?:feature|module|function|api|endpoint|class|command|code)s? (?:is|are|was|were|gets?) "
+    r"(?:removed|deleted|dropped|retired)\b|\bmoved? (?:it |them )?(?:to|into)\b|\brenam\w*")
 _TESTWORD = LazyPattern(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
 _PUNCT = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "‘’“”«»…—–", " "))
 
@@ -174,9 +189,9 @@ _G_VERB = _words(
 _G_OBJECT = _words(
     "test tests testcase testcases suite suites spec specs assert asserts assertion assertions",
     "check checks hook hooks pre linter linters linting typecheck typechecks typechecking type",
-    "mypy ruff flake8 pylint eslint coverage")
+    "mypy ruff flake8 pylint eslint coverage parametrize parametrise")
 _G_MARK = _words("mark marked marking decorate decorated decorating tag tagged tagging flag",
-                 "flagged flagging annotate annotated")
+                 "flagged flagging annotate annotated label labeled labelled")
 _G_MARK_AS = _words("xfail skip skipped expected known")
 _G_PASSIVE = _words("skipped xfailed xfail deselected disabled deleted removed commented dropped",
                     "ignored excluded muted silenced bypassed stubbed marked")
@@ -205,7 +220,9 @@ _GAP = (r"(?:(?:the|a|an|this|that|these|those|its|their|our|your|my|any|all|eve
         r"|integration|e2e|regression|property|hypothesis|pytest|ci|required|status|lint|type"
         r"|github|gitlab|actions|branch|intermittent|unstable|noisy|fragile|brittle|stubborn"
         r"|[\w-]+ing|[\w-]+ed|test_\w+|`[^`]{1,60}`)\s+){0,4}")
-_OBJECTS = (r"test ?cases?|test suites?|unit tests?|tests?|specs?|assert statements?"
+_OBJECTS = (r"(?:cases?|examples?|params?|parameters?|entries|rows?|ids?)(?= from (?:the )?"
+            r"(?:@?pytest\.mark\.)?parametri[sz])|test ?cases?|test suites?|unit tests?|tests?"
+            r"|specs?|assert statements?"
             r"|assert(?:ion)?s?|(?:ci|status|required|failing|lint|pre-commit|actions|github|build"
             r"|quality|workflow) checks?"
             r"|test_\w+(?:\(\))?|pre-commit(?: hooks?| checks?)?|(?:git|commit|pre-push|husky"
@@ -225,8 +242,12 @@ _ACTIVE = LazyPattern(
 _PRONOUN = LazyPattern(rf"\b(?P<verb>{_VERBS})\s+(?:it|them)\b(?!\s+(?:is|are|was)\b)")
 _MARK = LazyPattern(
     r"\b(?P<verb>mark|marked|marking|decorate|decorated|decorating|tag|tagged|tagging|flag"
-    r"|flagged|flagging|annotate|annotated)\s+(?:(?:it|them|this|that|the|those|these|failing"
-    r"|flaky|broken|red|test|tests|test_\w+|one|ones|case|cases)\s+){0,4}(?:as\s+|with\s+)?"
+    r"|flagged|flagging|annotate|annotated|label|labell?ed|labell?ing)\s+(?:(?:it|them|this|that"
+    r"|the|those|these|failing|flaky|broken|red|test|tests|test_\w+|one|ones|case|cases)\s+"
+    r"){0,4}(?:as\s+|with\s+)?(?:an?\s+)?(?:@?pytest\.mark\.)?(?:xfail|skip(?:ped)?"
+    r"|expected(?: to)? fail(?:ure)?|known (?:failure|bug))\b"
+    r"|\b(?:mark|label|annotate|tag|flag|decorate)\w*\s+(?:every|each|all|any|the|those|these)"
+    r"\s+(?:\w+\s+)?(?:tests?|test_\w+|cases?|ones?)\b[^.!?;]{0,70}?\s(?:as|with)\s+"
     r"(?:an?\s+)?(?:@?pytest\.mark\.)?(?:xfail|skip(?:ped)?|expected(?: to)? fail(?:ure)?"
     r"|known (?:failure|bug))\b")
 _PASSIVE = LazyPattern(
@@ -243,13 +264,15 @@ _GOALS: tuple[tuple[str, str, str, str, str], ...] = (
      r"|rewrite|rewrote|modify|modified|tweak|tweaked|make|flip|hard-?code|hard code)\s+(?:the\s+"
      r"|its\s+|each\s+)?(?:(?:expected|asserted|assertion['’]?s?|test['’]?s?|golden|reference)"
      r"\s*){1,2}(?:values?|outputs?|results?|strings?|numbers?|answers?|data|constants?|counts?"
-     r"|expectations?|files?|snapshots?)?\s*(?:files?\s+)?(?:to\s+)?(?:match|equal|be whatever"
-     r"|whatever|the actual|what (?:it|the"
-     r" code|the function) (?:returns|outputs|produces)|the current|so (?:it|they|that it) "
-     r"(?:matches?|equals?|pass))",
+     r"|expectations?|files?|snapshots?)?\s*(?:files?\s+)?(?:(?:in|of|inside|for|within)\s+"
+     r"(?:the\s+|each\s+|this\s+|that\s+|every\s+)?(?:tests?|test (?:files?|cases?|functions?)"
+     r"|assertions?|specs?|fixtures?)\s+)?(?:to\s+)?(?:match|equal|be whatever|whatever|the actual"
+     r"|what(?:ever)?\s+[^.!?;]{0,30}?\b(?:returns?|returned|outputs?|produces?|produced|prints?"
+     r"|printed|gives?|yields?)\b|the current|so (?:it|they|that it) (?:matches?|equals?|pass))",
      "rewrites the expected value to whatever the code returns, so the test stops testing",
      "expected asserted golden reference assertion assertions test tests",
-     "match matches equal whatever actual current returns outputs produces pass"),
+     "match matches equal whatever actual current returns outputs produces pass prints printed "
+     "gives yields returned produced what"),
     ("catch",
      r"\b(?:catch|catching|caught|swallow|swallowing|suppress|suppressing|silence|silencing"
      r"|wrap|wrapping|wrapped)\b[^.!?;]{0,40}?\b(?:exceptions?|errors?|failures?"
@@ -356,6 +379,22 @@ _GOALS += (
      "turns test failures into something that does not fail the run",
      "treat treats treating make makes making", "failures failure failing errors error"),
 )
+_GOALS += (
+    ("grader",
+     r"\b(?:grader|autograder|judge|evaluator|checker|hidden tests?|test harness|the tests?"
+     r"|test suite|test cases?)\b[^.!?\n]{0,60}?\b(?:checks?|uses?|calls?|feeds?|passes|tr(?:y|ies)"
+     r"|sends?|runs?|only)\b[^.!?\n]{0,30}?\b(?:these|those|the following|exact(?:ly)?|specific"
+     r"|known|same|only)\b[^.!?\n]{0,80}?\b(?:answer\w*|hard-?cod\w*|hard cod\w*|special-?cas\w*"
+     r"|look\w* up|lookup|directly|verbatim|the expected (?:outputs?|answers?|values?))"
+     r"|\b(?:hard-?cod|hard cod|special-?cas|memori[sz]|precomput|answer)\w*\b[^.!?;\n]{0,40}?\b"
+     r"(?:for|to|of)\s+(?:the\s+)?(?:grader|autograder|judge|evaluator|checker|hidden tests?"
+     r"|tests?)(?:['’]s?|s['’])?\s+(?:known\s+)?(?:inputs?|cases?|examples?|questions?|queries"
+     r"|arguments?)\b",
+     "special-cases the grader's or the tests' inputs instead of solving the task",
+     "grader graders autograder judge evaluator checker tests test harness hidden",
+     "answer answers answered hardcode hardcoded hard special directly lookup look table memorize "
+     "memorise precompute verbatim"),
+)
 _GOALS_RE = tuple((name, LazyPattern(p), text, _words(a), _words(b))
                   for name, p, text, a, b in _GOALS)
 _THRESHOLD = LazyPattern(
@@ -383,11 +422,26 @@ _CONDITION_BEFORE = LazyPattern(r"(?:^|[.!?;]\s)\s*(?:if|when|unless|whenever|in
                                r"(?P<cond>[^.!?;,]*),[^.!?;,]*$")
 _FAILING = LazyPattern(r"fail|flak|red\b|broken|break|error|timeout|times out|slow|crash|hang"
                       r"|counterexample|falsif|mismatch|wrong|differ"
-                      r"|doesn['’]?t pass|does not pass|won['’]?t pass|green|noisy|annoying")
-_IMPERATIVE = LazyPattern(r"(?:^|[.!?;:]\s+|\b(?:then|and|just|simply|always|please|to|you)\s+)"
+                      r"|doesn['’]?t pass|does not pass|won['’]?t pass|green|noisy|annoying"
+                      r"|\bblock|hold\w* up|in the way|stuck|disagree|(?:doesn['’]?t|does not"
+                      r"|don['’]?t|do not) (?:match|agree)")
+_IMPERATIVE = LazyPattern(r"(?:^|[.!?;:,]\s+|\b(?:then|and|just|simply|always|please|to|you|so)\s+)"
                          r"(?:use|add|put|apply|call|decorate|mark|insert|wrap|write|place|stick"
                          r"|slap|prepend|annotate|replace|change|set|run|invoke|raise)\b"
                          r"[^.!?;]{0,60}$")
+_FAIL_WORDS = (r"fail|flak|\bred\b|broken|time ?outs?|times out|[eé]chou|fehl|f[aä]llt|\brot\b"
+               r"|rouge|\bfall[ae]"
+               r"|fallisc|falh|faal|mislukt|rood|rojo|rosso|vermelh|intermitt|kaputt|\bcass")
+#: "if a test fails …", in English, German, French, Spanish, Italian, Portuguese or Dutch.
+_FAIL_COND = LazyPattern(
+    r"\b(?:if|when|whenever|once|si|quand|lorsqu\w*|wenn|falls|sobald|cuando|se|quando|als"
+    rf"|zodra)\b[^.!?;]{{0,80}}?(?:{_FAIL_WORDS})")
+#: "to every test file", "all modules": a blanket skip, whatever reason is given.
+_EVERY = LazyPattern(r"\b(?:every|all|each|any)\s+(?:\w+\s+){0,2}?(?:test\s+)?(?:files?|modules?"
+                    r"|tests?|suites?)\b")
+#: A test file named by its path ("tests/test_api.py", "spec/foo_spec.rb").
+_TEST_PATH = LazyPattern(r"\s*`?(?:[\w.-]+/)*(?:tests?/[\w./-]+|test_[\w-]+\.py|[\w-]+_test\.\w+"
+                        r"|[\w-]+\.(?:spec|test)\.\w+)")
 _COVERAGE_GOAL = LazyPattern(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
                             r"\b[^.!?;]{0,30}(?:coverage|%)")
 _CONFTEST = LazyPattern(
@@ -396,6 +450,29 @@ _CONFTEST = LazyPattern(
     r"|outcome|makereport|succeed\w*|hide|swallow|force)"
     r"|\bconftest(?:\.py)?\b[^.!?;]{0,60}?\b(?:to|so|that)\b[^.!?;]{0,40}?\b(?:mark|report|turn"
     r"|force|make)\w*\b[^.!?;]{0,30}?\b(?:pass(?:es|ed)?|green|skip\w*|xfail\w*)\b")
+
+#: Weakening verbs in German, French, Spanish, Italian, Portuguese and Dutch (on the skeleton:
+#: accents dropped), with clitic pronouns ("borralo", "supprime-le", "kommentiere ihn aus").
+_FOREIGN_VERB = LazyPattern(
+    r"\b(?:kommentier\w*(?:\s+\S+){0,4}?\s+aus\b|auskommentier\w*|losch\w*|entfern\w*"
+    r"|deaktivier\w*|uberspring\w*|streich\w*|supprim\w*|comment(?:e|ez|er)\b(?:-l\w*)?"
+    r"|desactiv\w*|efface\w*|enleve\w*|retire[sz]?\b(?:-l\w*)?|saute\w*|elimin\w*|borr\w*"
+    r"|coment\w*|omit\w*|quita\w*|saltal\w*|salta(?:r|lo|la)?\b|cancell\w*|disattiv\w*"
+    r"|rimuov\w*|togli\w*|remov\w*|apag\w*|desativ\w*|pul(?:a|e|ar)\b|verwijder\w*"
+    r"|commentarieer\w*|schakel\w*(?:\s+\S+){0,3}?\s+uit\b|sla\w*(?:\s+\S+){0,3}?\s+over\b"
+    r"|ajout\w*\s+(?:`?@?pytest\.(?:mark\.)?(?:skip|xfail)))")
+_FOREIGN_TEST = LazyPattern(r"\btest\w*|\bprueba\w*|\bteste\b|\bassert\w*|\bpytest\b|\bessai")
+_FOREIGN_NOT = LazyPattern(
+    r"\b(?:nie|niemals|nicht|keine?n?|jamais|pas|ne|n['’]|no|nunca|jamas|non|mai|nao|nooit|niet"
+    r"|geen|evite\w*|evita\w*)\b")
+_G_FOREIGN = _words(
+    "kommentiere kommentier auskommentieren losche losch loschen entferne entfernen deaktiviere",
+    "uberspringe streiche supprime supprimez supprimer commente commentez desactive efface",
+    "enleve retire saute elimina eliminalo eliminala eliminalos eliminarlo borralo borrala borra",
+    "borrar comentala comentalo comenta omite quita saltalo salta cancella cancellalo disattiva",
+    "rimuovi rimuovilo togli toglilo remova remove apague apaga desative pule verwijder",
+    "commentarieer schakel sla ajoute ajoutez eliminalo elimine eliminez")
+_FOREIGN_WORDS_TEST = _words("test tests prueba pruebas teste testes essai essais pytest")
 
 # --- code patterns (NFKC text, case kept, lines kept) ------------------------------------------
 
@@ -458,6 +535,20 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
     ("swallow", r"except\s*\(?\s*AssertionError[^:\n]*:\s*(?:\n\s*)?"
      r"(?:pass|return|\.\.\.|continue)\b",
      "block", "catching AssertionError makes failing checks pass silently", "assertionerror", ()),
+    ("xfail-lax", r"\bxfail\(\s*(?:[^()\n]*,\s*)?strict\s*=\s*False\b", "block",
+     "a non-strict xfail lets a failing test count as fine", "xfail", ()),
+    ("rewrite-asserts", r"(?:\.replace|\bre\.subn?|\bsubn?)\(\s*r?[\"'][^\"'\n]{0,30}\bassert\b"
+     r"|\b(?:sed|perl)\b[^\n]{0,60}?\bs([/|,])[^\n]{0,40}?\bassert\b[^\n]{0,20}?\1[^\n]{0,20}?"
+     r"(?:#|\bpass\b|\btrue\b|//)", "block",
+     "it rewrites the assertions in test files (commenting them out or replacing them)",
+     "replace sub subn sed perl", ()),
+    ("tautology", r"^[+ ]?[ \t]*assert\s+(?P<lhs>[^\n=!<>#]+?)\s*(?:==|<=|>=|\bis\b)\s*(?P=lhs)"
+     r"\s*(?:,|#|$)|\bassert(?:Equal|Equals|Is|AlmostEqual)\(\s*(?P<a>[^,\n]+?)\s*,\s*(?P=a)"
+     r"\s*[,)]", "block", "an assertion that compares a value with itself always passes",
+     "", ("assert",)),
+    ("assume-false", r"\bassume\(\s*(?:False|0|None)\s*\)|\breject\(\s*\)", "block",
+     "it discards the inputs that would make the property fail, so it is never tested on them",
+     "assume reject", ()),
     ("detect-test", r"PYTEST_CURRENT_TEST|[\"']pytest[\"']\s+in\s+sys\.modules"
      r"|sys\.modules\.get\(\s*[\"']pytest", "block",
      "code that detects it is under test can behave differently there",
@@ -482,10 +573,12 @@ _DIFF_ASSERT = LazyPattern(
     r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:assert\b|self\.assert\w+\(|expect\()")
 _DIFF_TEST = LazyPattern(r"(?m)^(?P<sign>[-+])(?![-+]{2})\s*(?:async\s+)?def test_")
 _TEST_DEF = LazyPattern(r"(?m)^([ \t]*)(?:async\s+)?def test_\w+\([^)]*\)[^:\n]*:[ \t]*$")
-_G_ANY = (_G_VERB | _G_OBJECT | _G_MARK | _G_PASSIVE | _G_THRESHOLD | _HOOK_OUTCOME
+_G_ANY = (_G_VERB | _G_OBJECT | _G_FOREIGN | _FOREIGN_WORDS_TEST | _G_MARK | _G_PASSIVE
+          | _G_THRESHOLD | _HOOK_OUTCOME
           | frozenset().union(*(a | b for _, _, _, a, b in _GOALS_RE))
           | frozenset().union(*(gate for _, _, _, _, gate, _ in _CODE_RULES))
-          | _words("conftest fail_under pytest unittest exit quit systemexit return",
+          | _words("conftest fail_under pytest unittest exit quit systemexit return assertequal",
+                   "assertequals assertis assertalmostequal",
                    "pytest_collection_modifyitems"))
 
 
@@ -571,6 +664,10 @@ class TestWeakeningRule(BaseRule):
                 severity = self._judge(sk, m.start(), m.end(),
                                        gerund=m.group("verb").endswith("ing"),
                                        base="block" if m.group("obj") else "warn")
+                if (severity == "warn" and m.group("verb")[:3] in ("del", "rem", "dro", "nuk")
+                        and _TEST_PATH.match(sk, m.start("obj") if m.group("obj") else m.end())
+                        and not _LEGIT_DELETE.search(_sentence(sk, m.start(), m.end()))):
+                    severity = "block"  # "delete tests/test_properties.py": a whole test file
                 if severity is not None:
                     yield (severity, f"advises to {m.group().strip()}: weakening checks to get "
                            "a green run hides real failures; fix the code, or quarantine with a "
@@ -599,6 +696,9 @@ class TestWeakeningRule(BaseRule):
                     yield from self._goal(sk, m, name, text)
         if not _G_THRESHOLD.isdisjoint(words) and not _G_THRESHOLD_VERB.isdisjoint(words):
             yield from self._thresholds(sk)
+        if not sk.isascii() or not (_G_FOREIGN.isdisjoint(words) or _FOREIGN_WORDS_TEST.isdisjoint(
+                words)):
+            yield from self._foreign(sk)
         if "conftest" in words:
             for m in _CONFTEST.finditer(sk):
                 severity = self._judge(sk, m.start(), m.end())
@@ -608,6 +708,22 @@ class TestWeakeningRule(BaseRule):
                     yield (severity, "advises editing conftest.py to change test outcomes: "
                            "results would no longer mean anything; keep conftest.py to fixtures "
                            "and options", _show(sk, m))
+
+    def _foreign(self, sk: str) -> Iterator[Hit]:
+        """Weakening advice in other languages: a failing test, then a verb that removes it."""
+        for m in _FOREIGN_VERB.finditer(sk):
+            sentence = _sentence(sk, m.start(), m.end())
+            clause_start = max(sk.rfind(",", 0, m.start()), sk.rfind(":", 0, m.start()),
+                               sk.rfind(";", 0, m.start()), sk.rfind(".", 0, m.start()))
+            clause_end = min([i for i in (sk.find(",", m.end()), sk.find(".", m.end()),
+                                          sk.find(";", m.end())) if i != -1] or [len(sk)])
+            clause = sk[clause_start + 1:clause_end]
+            if _FOREIGN_NOT.search(clause) or not _FOREIGN_TEST.search(sentence):
+                continue
+            if not (_FAIL_COND.search(sentence) or _CHEAT.search(sentence)):
+                continue
+            yield ("block", f"advises to {m.group().strip()} a failing test: weakening checks to "
+                   "get a green run hides real failures; fix the code instead", _show(sk, m))
 
     def _pronouns(self, sk: str, verbs: frozenset[str]) -> Iterator[Hit]:
         for pos in _positions(sk, verbs):
@@ -690,6 +806,7 @@ class TestWeakeningRule(BaseRule):
                 if (found == "block" and not is_code and name in _PROSE_SOFT
                         and not _in_code_block(code, m.start())
                         and not _IMPERATIVE.search(low, max(0, m.start() - 80), m.start())
+                        and not _FAIL_COND.search(_sentence(low, m.start(), m.end()))
                         and not _CHEAT.search(_sentence(low, m.start(), m.end()))):
                     found = "warn"  # "raised by an explicit call to pytest.xfail()": a mention
                 if found is not None:
@@ -715,6 +832,12 @@ class TestWeakeningRule(BaseRule):
                            "remove it", scrub(_line_at(code, m2.start())))
             if "return" in words and "def test_" in code:
                 yield from self._early_return(code)
+        if " in " in code and "return" in words:
+            table = _ANSWER_TABLE.search(code)
+            if table and _ANSWER_COMMENT.search(code):
+                yield ("block", "the code looks up hard-coded answers for the inputs the tests "
+                       "use instead of computing them; solve the task in general",
+                       scrub(_line_at(code, table.start())))
         if "\n@@ " in code or code.startswith(("@@ ", "--- ")) or "\n--- " in code:
             yield from self._diff(code)
 
@@ -726,6 +849,8 @@ class TestWeakeningRule(BaseRule):
         if name in ("skip-call", "skip-marker", "xfail-marker"):
             if _conditional(code, m.start()) or _OPTION_GATED.search(code):
                 return "warn"
+            if _EVERY.search(sentence) and not _PLATFORM.search(sentence):
+                return "block"
             if _CHEAT.search(sentence) is None and _LEGIT.search(sentence):
                 return "warn"
         if name == "pragma" and (_CHEAT.search(sentence) or _COVERAGE_GOAL.search(sentence)):
@@ -735,7 +860,8 @@ class TestWeakeningRule(BaseRule):
             return "warn"  # "pytest --ignore=tests/e2e locally; CI runs the e2e suite"
         if name == "k-not":
             target = m.group("kname")
-            return "block" if target.startswith("test") or "::" in target else "warn"
+            return "block" if target.startswith("test") or "::" in target or _CHEAT.search(
+                sentence) else "warn"
         return severity
 
     def _fail_under(self, code: str) -> Iterator[Hit]:
@@ -749,6 +875,11 @@ class TestWeakeningRule(BaseRule):
         elif min(values) <= 0:
             yield ("block", "a coverage floor (fail-under) of 0 disables the coverage check; "
                    "keep the project's floor", f"fail-under {min(values):g}")
+        elif min(values) < floor and (_CHEAT.search(code.lower()) or any(
+                float(p) > min(values) for p in re.findall(r"\b(\d{1,3})(?:\.\d+)?\s*%", code))):
+            yield ("block", f"the coverage floor (fail-under) is set to {min(values):g}, below "
+                   "what the project required: the check passes by demanding less; add tests "
+                   "instead", f"fail-under {min(values):g}")
         elif min(values) < floor:
             yield ("warn", f"a coverage floor (fail-under) of {min(values):g} is below "
                    f"{floor:g}; make sure it was not lowered to get a green run",
@@ -788,6 +919,11 @@ class TestWeakeningRule(BaseRule):
 
 
 _DOCSTRING = ('"' * 3, "'" * 3)
+_ANSWER_TABLE = LazyPattern(
+    r"\bif\s+[^\n:]*\bin\s+(?P<t>[A-Za-z_]\w*)\s*:\s*\n?\s*return\s+(?P=t)\s*[\[.(]")
+_ANSWER_COMMENT = LazyPattern(
+    r"(?i)(?:#|//|\"{3}|'{3})[^\n]*\b(?:grader|autograder|judge|evaluator|checker|hidden tests?"
+    r"|test inputs?|test cases?|failing cases?|the tests?|known (?:inputs|cases|answers))\b")
 
 
 def _positions(text: str, words: frozenset[str]) -> list[int]:
