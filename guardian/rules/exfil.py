@@ -172,7 +172,7 @@ def _idna(domain: str) -> str:
 
 _URL = LazyPattern(
     r"(?:[a-z][a-z0-9+.-]{1,15}://|//(?=[a-z0-9-]+\.[a-z])|www\.)"
-    r"(?:[^\s\"'`<>\[\]{}()|^]+|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}|\$\([^()\n]{0,120}\)"
+    r"(?:\$\([^()\n]{0,120}\)|[^\s\"'`<>\[\]{}()|^$]+|\$|\{\{[^{}\n]{0,80}\}\}|\{[^{}\n]{0,80}\}"
     r"|<[^<>\s]{1,60}>|\([^()\s]{0,80}\)|\[[^\[\]\s]{1,60}\])+", re.I)
 _IMAGE_BEFORE = LazyPattern(r"(?:!\[[^\]\n]{0,200}\]\(\s*<?|<img\b[^>]{0,200}?src\s*=\s*[\"']?)$",
                            re.I)
@@ -330,8 +330,10 @@ _REDIRECT = LazyPattern(
     r"(?:\b(?:nc|ncat|netcat|socat|telnet)\s+(?:-\S+\s+)*[\w.:-]+\s+\d{1,5}\b|\b(?:sendmail|mailx?"
     r"|mutt)\s)[^\n|;&<]*<\s*(?P<file>[^\s<`'\"]+)")
 _DEV_TCP = LazyPattern(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
-_DNS_BEACON = LazyPattern(r"\b(?:nslookup|dig|host|ping|curl|wget)\b[^\n]*?(?:\$\(|`|\$\{?\w+\}?\.)"
-                         r"[^\s]*\.[a-z]{2,}")
+_DNS_BEACON = LazyPattern(
+    r"\b(?:nslookup|dig|host|ping|drill|curl|wget)\b[^\n]*?(?:\$\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*"
+    r"\)|`[^`\n]*`|\$\{?\w+\}?)[\w.-]*\.[a-z0-9][\w-]*\.[a-z]{2,}"
+    r"|\b(?:nslookup|dig|host|ping|drill|curl|wget)\b[^\n]*?(?:\$\(|\$\{?\w+\}?\.)[^\s]*\.[a-z]{2,}")
 _REMOTE_SPEC = LazyPattern(r"\s(?:[\w.-]+@)?[\w.-]+:(?!//)\S*")
 _NET_CALL = LazyPattern(
     r"\b(?:requests|httpx|session|client|aiohttp|urllib3|http)\.(?:post|put|patch|get|request"
@@ -365,13 +367,15 @@ _G_NOUN = _names("instruction instructions rules ruleset directive directives co
                  "configuration config policy policies playbook task tasks")
 _G_ALWAYS = _names("always first firstly before startup start every each")
 _G_SHELL = _names("curl wget nc ncat netcat socat scp rsync sftp sendmail mailx mutt nslookup dig "
+                  "host drill "
                   "ping webrequest restmethod iwr irm tcp udp mail telnet")
 _G_NET = _names("requests httpx urlopen fetch axios sendbeacon xmlhttprequest socket smtplib "
                 "ftplib sendall sendmail session client aiohttp urllib3 http")
 _G_SOURCE = _names("environ env cookie localstorage ssh id_rsa id_ed25519 aws netrc passwd "
                    "shadow credentials expanduser home")
 _SHELL_TOOLS = ("curl", "wget", "nc ", "ncat", "netcat", "socat", "scp", "rsync", "sftp",
-                "sendmail", "mail", "mutt", "nslookup", "dig ", "ping", "Invoke-", "iwr", "irm",
+                "sendmail", "mail", "mutt", "nslookup", "dig ", "ping", "host ", "drill",
+                "Invoke-", "iwr", "irm",
                 "/dev/tcp", "/dev/udp", "telnet")
 
 
@@ -595,6 +599,8 @@ class ExfiltrationRule(BaseRule):
             if _SENSITIVE_WORDS.search(value) and (name in _DATA_PARAMS or re.fullmatch(
                     r"[A-Z_$.~/-]+", value)):
                 return "block", f"its parameter {name!r} names secret data", True
+            if re.fullmatch(r"[A-Z][A-Z0-9_]{3,}", value) and _CHAT_WORDS.search(value):
+                return "block", f"its parameter {name!r} names the conversation", True
             opaque = [t for t in _OPAQUE.findall(value) if entropy(t) >= 3.3 and (
                 any(c.isdigit() for c in t) or entropy(t) >= 3.8)]
             if name in _DATA_PARAMS and opaque:
@@ -602,7 +608,7 @@ class ExfiltrationRule(BaseRule):
             if any(len(t) >= (16 if image else 40) for t in opaque):
                 return "block", f"its parameter {name!r} carries a long encoded value", False
         if _TEMPLATE.search(url.path):
-            if _SENSITIVE_WORDS.search(url.path):
+            if _SENSITIVE_WORDS.search(url.path) or "$(" in url.path or "`" in url.path:
                 return "block", "its path is a template for secret data", True
             return ("block" if image else "warn"), "its path is a template filled with data", False
         return None
@@ -654,6 +660,8 @@ class ExfiltrationRule(BaseRule):
                 yield from self._remote(sk, dests, follow=follow, noun=noun, always=always)
         if not _G_SHELL.isdisjoint(words):
             yield from self._shell(code)
+        if not _G_SECRET_FILES.isdisjoint(words):
+            yield from self._send_secret_file(sk)
         if not _G_NET.isdisjoint(words) and not _G_SOURCE.isdisjoint(words) and _NET_CALL.search(
                 code):
             source = _CODE_SOURCE.search(code)
@@ -661,6 +669,26 @@ class ExfiltrationRule(BaseRule):
                 yield ("block", "code sends the environment, cookies or a credential file over "
                        "the network: that is exfiltration; pass only the single value a request "
                        "needs, and never read key files in a lesson", scrub(source.group()))
+
+    def _send_secret_file(self, sk: str) -> Iterator[Hit]:
+        """"Send ~/.ssh to x@y", "copia ~/.aws/credentials en el issue", in several languages."""
+        for m in _SENSITIVE_PATH_RE.finditer(sk):
+            lo = max(sk.rfind(c, 0, m.start()) for c in (". ", "! ", "? ", "; ", "\n"))
+            ends = [i for i in (sk.find(c, m.end()) for c in (". ", "! ", "? ", "; ", "\n"))
+                    if i != -1]
+            sentence = sk[lo + 1:min(ends) if ends else len(sk)]
+            verb = _ANY_SEND.search(sentence)
+            if verb is None or _ANY_NOT.search(sentence) or _FRAME.search(sentence):
+                continue
+            dest = _EMAIL.search(sentence) or _PLACE.search(sentence) or next(
+                (d for d in (self.judge(f) for _, f in find_urls(sentence))
+                 if d and d[1] not in ("local", "reserved")), None)
+            if dest is None:
+                continue
+            yield ("block", f"instructs sending {m.group()} to someone else: that hands keys or "
+                   "credentials to an outside party; lessons must never move secret files off "
+                   "the machine", scrub(sentence.strip()[:160]))
+            return
 
     def _urls(self, code: str) -> Iterator[Hit]:
         image_refs = {m.group(1).lower() for m in _REF_IMAGE.finditer(code)} if "![" in code else (
@@ -679,6 +707,9 @@ class ExfiltrationRule(BaseRule):
             after = code[start + len(found):start + len(found) + 16]
             shown = show_url(found)
             what = "image" if image else "URL"
+            if image and url.ip is not None and category in ("reserved", "private"):
+                category, reason = "block", f"an image on a raw IP address ({url.ip}) is fetched "\
+                    "when rendered and hides who receives the request"
             if category == "block":
                 yield ("block", f"{what} points at an exfiltration-prone host: {reason}; lessons "
                        "must not send anything there — remove the link or use an allowed "
@@ -955,6 +986,26 @@ class ExfiltrationRule(BaseRule):
             yield ("block", "copies secret files to a remote machine; remove it", shown)
 
 
+#: Send, copy, paste, mail, upload — English, German, French, Spanish, Italian, Portuguese, Dutch
+#: (on the skeleton: accents dropped).
+_ANY_SEND = LazyPattern(
+    r"\b(?:send|sent|e-?mail|mail|upload|paste|copy|post|share|forward|attach|include|dump|leak"
+    r"|exfiltrate|transmit|submit|publish|schick\w*|sende\w*|versend\w*|maile\w*|ubertrag\w*"
+    r"|kopier\w*|hochlad\w*|lade\w*|poste\w*|teile\w*|fuge\w*|envoi\w*|envoy\w*|transmet\w*"
+    r"|copie\w*|colle\w*|partage\w*|televers\w*|publie\w*|joins?|envia\w*|enviar|envie\w*"
+    r"|manda\w*|mande\w*|copia\w*|pega\w*|comparte\w*|sube\w*|subir|adjunta\w*|incluye\w*"
+    r"|invia\w*|incolla\w*|condividi\w*|carica\w*|allega\w*|cole\w*|compartilh\w*"
+    r"|anexe\w*|stuur\w*|verstuur\w*|kopieer\w*|plak\w*|deel\w*)\b")
+_ANY_NOT = LazyPattern(
+    r"\b(?:never|not|no|don['’]?t|do not|avoid|nie|niemals|nicht|keine?n?|jamais|pas|ne|nunca"
+    r"|jamas|non|mai|nao|nooit|niet|geen|instead of|rather than)\b|n['’]t\b")
+#: Places outside the machine a file's contents can be pasted into.
+_PLACE = LazyPattern(
+    r"\b(?:issues?|tickets?|pull requests?|pr|merge requests?|comments?|gists?|pastebin|chat"
+    r"|slack|discord|telegram|forum|cuerpo|corps|descripci\w*|description|beschreibung|kommentar"
+    r"|commento|corpo|ticket|incidencia)\b")
+_G_SECRET_FILES = _names("ssh id_rsa id_dsa id_ecdsa id_ed25519 env aws netrc passwd shadow "
+                         "git-credentials pypirc npmrc kube gnupg bash_history zsh_history environ")
 _METADATA_SECRETS = LazyPattern(
     r"(?i)security-credentials|/iam|identity|token|service-accounts|user-data|/keys")
 _DOC_NETS = (ipaddress.ip_network("192.0.2.0/24"), ipaddress.ip_network("198.51.100.0/24"),
