@@ -167,6 +167,19 @@ def squash(text: str) -> str:
     return text
 
 
+_LEET = str.maketrans("0134578@$", "oieastbas")
+_LEET_WORD = r"[a-z0-9@$]*(?:[a-z][0-9@$]|[0-9@$][a-z])[a-z0-9@$]*"
+
+
+def unleet(text: str) -> str | None:
+    """``text`` with leetspeak undone in words mixing letters and digits ("1gn0r3" reads
+    "ignore"), or None when no word does. Numbers and plain words stay as they are."""
+    if not regex(r"[a-z][0-9]|[0-9][a-z]").search(text):
+        return None
+    undone = regex(_LEET_WORD).sub(lambda m: m.group().translate(_LEET), text)
+    return undone if undone != text else None
+
+
 def squash_all(texts: Sequence[str]) -> list[str]:
     """``squash`` of each text, computed in one pass."""
     return squash("\x1e".join(texts)).split("\x1e") if texts else []
@@ -784,7 +797,8 @@ def is_negated(text: str, start: int, end: int | None = None) -> bool:
     "instead of", "avoid", "# bad:") that is not a false one ("don't forget to"), and ahead
     for a verdict ("... is dangerous"). A comma that resumes the sentence ("don't worry, just
     run ...") ends the negation, one inside a list or before a relative clause does not; a
-    colon ends it ("don't investigate: reset") unless it introduces the example. Only for actions: "do not tell the user" is itself the attack.
+    colon ends it ("don't investigate: reset") unless it introduces the example. Only for
+    actions: "do not tell the user" is itself the attack.
     """
     window = text[max(0, start - 90):start]
     cut = 0
@@ -801,14 +815,13 @@ def is_negated(text: str, start: int, end: int | None = None) -> bool:
     if negator is not None and not regex(_FALSE_NEGATION).search(window, negator.start()):
         rest = window[negator.end():]
         colon = rest.find(": ")
-        if colon >= 0 and rest[:colon].strip() and not regex(_POINTS_AHEAD).search(
-                rest[:colon]):
-            rest = ""  # the negated phrase ended at the colon
-        elif not regex(_RESUMES).search(rest):
-            if all(regex(_CONTINUES).match(rest[m.end():]) or regex(_INTENSIFIERS).match(
-                    rest[m.end():]) or _in_parentheses(rest, m.start())
-                   for m in re.finditer(",", rest)):
-                return True
+        ended = colon >= 0 and rest[:colon].strip() != "" and not regex(_POINTS_AHEAD).search(
+            rest[:colon])  # the negated phrase ended at the colon
+        if not ended and not regex(_RESUMES).search(rest) and all(
+                regex(_CONTINUES).match(rest[c.end():])
+                or regex(_INTENSIFIERS).match(rest[c.end():]) or _in_parentheses(rest, c.start())
+                for c in re.finditer(",", rest)):
+            return True
     if end is not None:
         return bool(regex(_DISAPPROVED).match(text[end:end + 60]))
     return False

@@ -16,6 +16,7 @@ from typing import Any
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson
+from guardian.rules._i18n import HIDES, PERSISTS
 from guardian.text import (
     Phrase,
     PhraseHit,
@@ -555,6 +556,7 @@ class ConcealmentRule(BaseRule):
         self._code_matcher = PhraseMatcher(
             [p for p in PHRASES if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
+        self._i18n = PhraseMatcher(HIDES + PERSISTS, back=60, ahead=200)
         self._extra = self.compile_patterns("extra_patterns")
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
@@ -565,8 +567,12 @@ class ConcealmentRule(BaseRule):
         prose = [k for k, f in enumerate(fields) if f.pointer != "/code"]
         found: dict[int, list[PhraseHit]] = {}
         skels = [fields[k].skeleton for k in prose]
-        for j, hit in self._matcher.scan_all(skels) + self._compact.scan_all(squash_all(skels)):
+        for j, hit in self._matcher.scan_all(skels) + self._compact.scan_all(
+                squash_all(skels)) + self._i18n.scan_all(skels):
             found.setdefault(prose[j], []).append(hit)
+        native = [k for k in prose if not fields[k].normalized.isascii()]
+        for j, hit in self._i18n.scan_all([fields[k].normalized.casefold() for k in native]):
+            found.setdefault(native[j], []).append(hit)
         for k, field in enumerate(fields):
             if field.pointer == "/code":
                 found[k] = self.scan(field.skeleton, code=True)
@@ -588,7 +594,7 @@ class ConcealmentRule(BaseRule):
         """
         hits = (self._code_matcher if code else self._matcher).scan(skel)
         if not code:
-            hits += self._compact.scan(squash(skel))
+            hits += self._compact.scan(squash(skel)) + self._i18n.scan(skel)
         return hits + self._extra_hits(skel)
 
     def _extra_hits(self, skel: str) -> list[PhraseHit]:

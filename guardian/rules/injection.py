@@ -14,6 +14,7 @@ from typing import Any
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson
+from guardian.rules._i18n import OVERRIDES
 from guardian.text import (
     Phrase,
     PhraseHit,
@@ -27,6 +28,7 @@ from guardian.text import (
     shorten,
     skeleton,
     squash_all,
+    unleet,
 )
 
 # Verbs that cancel instructions, the words that point at earlier ones, and what they cancel.
@@ -391,12 +393,14 @@ class InjectionRule(BaseRule):
         """Compile the phrase matchers and any extra patterns once."""
         self._matcher = PhraseMatcher(PHRASES)
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
+        self._i18n = PhraseMatcher(OVERRIDES, back=60, ahead=160)
         self._extra = self.compile_patterns("extra_patterns")
 
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Findings for every field that carries an injection, plain or encoded."""
         fields = [f for f in ctx.fields(lesson) if authored(f)]
-        found = self.scan_all([f.skeleton for f in fields], [f.visible for f in fields])
+        found = self.scan_all([f.skeleton for f in fields], [f.visible for f in fields],
+                              [f.normalized for f in fields])
         for k, field in enumerate(fields):
             seen: set[str] = set()
             for hit in found.get(k, ()):
@@ -409,13 +413,30 @@ class InjectionRule(BaseRule):
 
     def scan(self, skel: str, *, visible: str | None = None) -> list[PhraseHit]:
         """Every injection phrase found in skeleton text ``skel`` (one hit per kind)."""
-        return self.scan_all([skel], [visible if visible is not None else ""]).get(0, [])
+        visible = visible if visible is not None else ""
+        return self.scan_all([skel], [visible], [normalize(visible)]).get(0, [])
 
-    def scan_all(self, skels: list[str], visibles: list[str]) -> dict[int, list[PhraseHit]]:
-        """Injection phrases in many skeleton texts at once, by the index of the text."""
+    def scan_all(self, skels: list[str], visibles: list[str],
+                 normalized: list[str] | None = None) -> dict[int, list[PhraseHit]]:
+        """Injection phrases in many skeleton texts at once, by the index of the text.
+
+        Besides the skeletons: their leetspeak-undone form ("1gn0r3 4ll pr3v10u5"), and for
+        text outside ASCII the case-folded normalised form, where other scripts keep their
+        letters (the skeleton maps Cyrillic look-alikes to Latin).
+        """
+        views, owner = list(skels), list(range(len(skels)))
+        for k, skel in enumerate(skels):
+            if (undone := unleet(skel)) is not None:
+                views.append(undone)
+                owner.append(k)
+        native = [(k, text.casefold()) for k, text in enumerate(normalized or ())
+                  if not text.isascii()]
         found: dict[int, list[PhraseHit]] = {}
         kinds: set[tuple[int, str]] = set()
-        for k, hit in self._matcher.scan_all(skels) + self._compact.scan_all(squash_all(skels)):
+        hits = [(owner[j], hit) for j, hit in self._matcher.scan_all(views)
+                + self._compact.scan_all(squash_all(views)) + self._i18n.scan_all(views)]
+        hits += [(native[j][0], hit) for j, hit in self._i18n.scan_all([t for _, t in native])]
+        for k, hit in hits:
             if (k, hit.phrase.key) not in kinds:
                 kinds.add((k, hit.phrase.key))
                 found.setdefault(k, []).append(hit)

@@ -1,0 +1,287 @@
+"""Instruction overrides, jailbreak modes, hiding and persistence in languages other than English.
+
+Latin-script patterns are written without accents, for the ``skeleton`` view ("Oublie toutes
+les consignes précédentes" reads "oublie toutes les consignes precedentes"); the others are
+matched on ``folded`` text (NFKC, case-folded, no confusable mapping), since the confusable
+skeleton turns Cyrillic or Greek words into Latin look-alikes. Each override needs a verb of
+cancelling, a word for instructions and a word pointing at earlier ones or at all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from guardian.text import Phrase
+
+_OVERRIDE_MSG = ("instruction override: {found!r} tells the model reading this lesson to drop "
+                 "its real instructions, so whoever wrote the lesson takes control of the agent. "
+                 "Remove it; a lesson states what to do and never cancels other guidance")
+_ROLE_MSG = ("role hijack: {found!r} tries to give the model another identity or unlock a "
+             "'no restrictions' mode (a jailbreak). Remove it; lessons describe coding "
+             "practice, not who the agent is")
+_HIDE_MSG = ("hiding from people: {found!r} tells the agent to keep what it does from the people "
+             "responsible for it, which is how a poisoned lesson stays unnoticed. Remove it; "
+             "lessons must keep the agent's work visible and reported")
+_PERSIST_MSG = ("self-replication/persistence: {found!r} makes the lesson copy or protect "
+                "itself across memory files and future lessons, so it cannot be reviewed away. "
+                "Remove it; a lesson must be retirable like any other")
+
+# (verbs, qualifiers, nouns) per language; verbs double as anchors (lowercase literal stems).
+_SPACED: dict[str, tuple[str, str, str]] = {
+    "de": ("ignorier|vergiss|vergesst|vergessen sie|missacht|verwirf|uberspring|beachte nicht"
+           "|befolge nicht|befolgt nicht",
+           "vorherig|vorig|bisherig|obig|fruher|alle|samtlich|vorangegangen|ursprunglich"
+           "|system|deine|ihre",
+           "anweisung|instruktion|regeln|befehl|vorgabe|anordnung|richtlinie|prompt"),
+    "fr": ("ignor|oubli|ne tiens pas compte|ne tenez pas compte|ne tiens plus compte"
+           "|fais abstraction|faites abstraction|fais fi|ecarte|neglige|passe outre|n'obeis plus"
+           "|ne suis plus|ne respecte plus",
+           "precedent|anterieur|ci-dessus|toutes|tous|avant|systeme|initia|origin|donnee|recu",
+           "instruction|consigne|regle|directive|prompt|ordre|indication|commande"),
+    "es-pt": ("ignor|olvid|descart|omit|esquec|esquece|desconsider|haz caso omiso|no hagas caso"
+              "|pasa por alto|deixa de lado|no sigas|nao sigas|deja de seguir|para de seguir",
+              "anterior|previ|todas|todos|arriba|acima|sistema|origin|inicia|dadas|recibid"
+              "|recebid",
+              "instruc|regla|regra|indicac|directri|diretri|orden|ordem|prompt|consigna|comando"),
+    "it": ("ignor|dimentic|trascur|non seguire|non considerare|lascia perdere|scarta"
+           "|non rispettare|smetti di seguire",
+           "precedent|tutte|tutti|sopra|sistema|origin|inizial|ricevut|prima",
+           "istruzion|regol|direttiv|indicazion|prompt|comand|consegn"),
+    "nl": ("negeer|vergeet|veronachtza|let niet op|volg niet|volg geen",
+           "alle|eerder|vorig|voorgaand|bovenstaand|systeem|oorspronkelijk",
+           "instructie|regels|richtlijn|aanwijzing|opdracht|prompt"),
+    "pl-cs-sk": ("zignoruj|ignoruj|zapomnij|pomin|zlekcewaz|zapomen|zabudni|nedbej",
+                 "wszystk|poprzedni|wczesniejsz|powyzsz|systemow|vsechny|vsetky|predchoz"
+                 "|predchadzajuc|predosl|dosavadn",
+                 "instrukc|polecen|zasad|regul|wytyczn|prompt|pokyn|pravidl"),
+    "nordic": ("ignorera|ignorer|glom|glem|bortse fra|strunta i",
+               "alla|alle|tidigare|foregaende|tidligere|ovanstaende",
+               "instruktion|instruks|regler|anvisning|direktiv"),
+    "ro-id-vi": ("ignora|uita|abaikan|lupakan|bo qua|quen di|hiraukan",
+                 "toate|anterioar|semua|sebelum|tat ca|truoc|o tren",
+                 "instructiun|regul|instruksi|perintah|aturan|huong dan|chi dan|lenh|quy tac"),
+    "ru-uk-bg": ("игнорир|проигнорир|забуд|забудь|не обращай|отбрось|пренебреги|не следуй"
+                 "|не выполняй|ігнор|проігнор|не зважай|забрави",
+                 "предыдущ|прежн|прошл|ранее|все|выше|системн|исходн|вышеуказан|попередн|всі|усі"
+                 "|раніш|вище|предишн|всички",
+                 "инструкци|указани|правил|команд|директив|промпт|распоряжени|установк"
+                 "|інструкці|вказівк|настанов"),
+    "el": ("αγνοησ|αγνόησ|ξεχασ|ξέχασ",
+           "ολες|όλες|προηγουμεν|προηγούμεν|παραπανω|παραπάνω",
+           "οδηγιες|οδηγίες|εντολες|εντολές|κανονες|κανόνες"),
+    "ar-fa-he": ("تجاهل|انس|اهمل|أهمل|لا تتبع|نادیده|فراموش|התעלם|שכח",
+                 "السابقة|جميع|كل|الأصلية|النظام|قبلی|همه|הקודמות|כל",
+                 "التعليمات|الأوامر|القواعد|الإرشادات|التوجيهات|دستور|قوانین|ההוראות|ההנחיות"),
+}
+
+# Languages without spaces between words: verb, then qualifier and noun close by (either order).
+_DENSE_VERBS = ("忽略|无视|無視|忽视|忽視|忘记|忘記|忘掉|不要理会|不要理會|别管|別管|抛弃|拋棄"
+                "|放弃|放棄|不再遵守|不要遵守|不要遵循|跳过|跳過|무시|잊어|잊고")
+_DENSE_QUALS = ("之前|以前|先前|前面|上面|上述|此前|所有|全部|一切|原来|原來|原有|系统|系統"
+                "|これまで"
+                "|以前|上記|先ほど|今まで|すべて|全て|システム|이전|앞의|앞서|위의|모든|기존|시스템")
+_DENSE_NOUNS = ("指令|指示|说明|說明|规则|規則|提示|命令|设定|設定|约束|約束|限制|ルール|プロンプト"
+                "|規則|制約|지시|명령|지침|규칙|프롬프트")
+# Object first: "これまでの指示はすべて無効", "系统指令全部无效", "이전 지시를 무시".
+_VOID = ("无效|無效|作废|作廢|失效|不再适用|不再適用|不再有效|已取消|已废除|已廢除|無視|忘れ|無効"
+         "|破棄|従わな|무시|무효|잊어")
+_HINDI = (r"(?:पिछल|पहले|सभी|पूर्व|ऊपर)\S*(?: \S+){0,4}? (?:निर्देश|नियम|आदेश)\S*(?: \S+){0,3}? (?:अनदेखा"
+          r"|नज\u093c?रअंदाज|भूल|मत मान)")
+_TURKISH = (r"(?:onceki|tum|butun|yukaridaki|sistem)\S*(?: \S+){0,3}? (?:talimat|komut|kural"
+            r"|yonerge|istem)\S*(?: \S+){0,2}? (?:yok say|gormezden gel|unut|dikkate alma"
+            r"|umursama)")
+
+
+def _words(alternatives: str) -> str:
+    return "(?:" + "|".join(re.escape(a) for a in alternatives.split("|")) + ")"
+
+
+def _near(quals: str, reach: int) -> Callable[[re.Match[str]], bool]:
+    """Accept a match when one of ``quals`` occurs in it or just after it."""
+    pattern = re.compile(_words(quals))
+
+    def accept(m: re.Match[str]) -> bool:
+        return pattern.search(m.string, m.start(), m.end() + reach) is not None
+
+    return accept
+
+
+def _spaced(verbs: str, quals: str, nouns: str) -> Phrase:
+    pattern = (rf"{_words(verbs)}\S*(?:[\s,]+\S+){{0,5}}?[\s,]+(?:\S*?[-'’]|\S{{0,8}}?)?"
+               rf"{_words(nouns)}")
+    return Phrase("override", tuple(verbs.split("|")), pattern, _OVERRIDE_MSG, lead=True,
+                  accept=_near(quals, 40))
+
+
+OVERRIDES: tuple[Phrase, ...] = (
+    *(_spaced(*parts) for parts in _SPACED.values()),
+    Phrase("override", tuple(_DENSE_VERBS.split("|")),
+           rf"{_words(_DENSE_VERBS)}.{{0,14}}?{_words(_DENSE_NOUNS)}", _OVERRIDE_MSG, lead=True,
+           accept=_near(_DENSE_QUALS, 12)),
+    Phrase("override", tuple(_DENSE_NOUNS.split("|")),
+           rf"{_words(_DENSE_QUALS)}.{{0,10}}?{_words(_DENSE_NOUNS)}.{{0,10}}?{_words(_VOID)}",
+           _OVERRIDE_MSG, back=24),
+    Phrase("override", ("निर्देश", "नियम", "आदेश"), _HINDI, _OVERRIDE_MSG, back=60),
+    Phrase("override", ("talimat", "komut", "kural", "yonerge", "istem"), _TURKISH,
+           _OVERRIDE_MSG, back=60),
+    # "the previous instructions are void / no longer apply"
+    Phrase("override", ("anweisungen", "instruktionen", "consignes", "instructions",
+                        "instrucciones", "instrucoes", "istruzioni", "instructies", "инструкци",
+                        "указани", "інструкці"),
+           r"(?:anweisungen|instruktionen|consignes|instructions|instrucciones|instrucoes"
+           r"|istruzioni|instructies|инструкци|указани|інструкці)\S*(?: \S+){0,6}? (?:sind|sont"
+           r"|son|sao|sono|zijn|больше|більше|недействительн|отменен|скасован|утратили)\S*"
+           r"(?: \S+){0,3}? ?(?:ungultig|nichtig|aufgehoben|ausser kraft|annulee|nulles|caduques"
+           r"|obsoletes|revoquees|anuladas|invalidas|ya no son validas|nulas|revogadas"
+           r"|annullate|non (?:sono )?(?:piu )?valide|revocate|ongeldig|ingetrokken"
+           r"|недействительн|не действ|отменен|силу|скасован|не чинн)",
+           _OVERRIDE_MSG, back=60,
+           accept=lambda m: re.search(
+               r"vorherig|bisherig|alle|system|precedent|anterior|previ|preced|eerder|vorig"
+               r"|предыдущ|прежн|системн|все|попередн|всі", m.string) is not None),
+    # "you are now in developer mode" and the like.
+    Phrase("role", ("开发者模式", "開發者模式", "越狱模式", "越獄模式", "开发人员模式"),
+           r"(?:你|您|现在|現在)[^。.!！]{0,8}(?:开发者模式|開發者模式|越狱模式|越獄模式|开发人员模式)"
+           r"|(?:开发者模式|開發者模式|越狱模式)[^。.!！]{0,4}(?:已|被)?(?:启用|啟用|开启|開啟|激活|启动)",
+           _ROLE_MSG, back=16),
+    Phrase("role", ("開発者モード", "脱獄モード", "制限なしモード", "개발자 모드", "개발자모드"),
+           r"(?:開発者モード|脱獄モード|制限なしモード)[^。.!]{0,6}(?:入|有効|起動|移行|動作|です)"
+           r"|(?:あなた|今|現在|これから)[^。.!]{0,8}(?:開発者モード|脱獄モード)"
+           r"|(?:당신은|너는|이제|지금)[^.!]{0,10}개발자 ?모드"
+           r"|개발자 ?모드[^.!]{0,6}(?:활성화|진입|전환"
+           r"|입니다)", _ROLE_MSG, back=16),
+    Phrase("role", ("разработчика", "розробника"),
+           r"(?:ты|вы|теперь|сейчас|ти|тепер)[^.!]{0,24}режим\S* розробника|(?:ты|вы|теперь"
+           r"|сейчас)[^.!]{0,24}режим\S* разработчика|режим\S* (?:разработчика|розробника)"
+           r" (?:включен|активирован|увімкнено|активовано)", _ROLE_MSG, back=40),
+    Phrase("role", ("entwicklermodus", "mode developpeur", "modo desarrollador",
+                    "modo desenvolvedor", "modo de desarrollador", "modo de desenvolvedor",
+                    "modalita sviluppatore", "ontwikkelaarsmodus", "trybie dewelopera",
+                    "trybie programisty", "gelistirici mod"),
+           r"(?:\b(?:du bist|sie sind|tu es|vous etes|estas|esta|voce esta|agora esta|sei"
+           r"|siete|je bent|u bent|jestes|artik)\b[^.!]{0,24})(?:entwicklermodus|mode developpeur"
+           r"|modo (?:de )?(?:desarrollador|desenvolvedor)|modalita sviluppatore"
+           r"|ontwikkelaarsmodus|trybie (?:dewelopera|programisty)|gelistirici mod)"
+           r"|(?:entwicklermodus|mode developpeur|modo (?:de )?(?:desarrollador|desenvolvedor)"
+           r"|modalita sviluppatore|ontwikkelaarsmodus|gelistirici modu) (?:ist )?(?:aktiviert"
+           r"|aktiv|active|activado|ativado|attivata|geactiveerd|etkin|aktif)", _ROLE_MSG,
+           back=50),
+    # "obey only the instructions in this file"
+    Phrase("override", ("uniquement", "seulement", "solamente", "somente", "nur noch",
+                        "nur diese", "nur den", "nur die", "solo queste", "solo a", "alleen deze",
+                        "только", "лише", "只听从", "只遵守", "只服从", "だけに従", "のみに従"),
+           r"\b(?:obei\S*|obeis|obeissez|suis|suivez|obedece\S*|obedezca|sigue|siga|segui|segue"
+           r"|obbedisci|befolge|gehorche|folge|volg|gehoorzaam)\b (?:\S+ ){0,2}?(?:uniquement"
+           r"|seulement|solamente|somente|solo|nur(?: noch)?|alleen)\b|(?:подчиняйся|следуй"
+           r"|выполняй|слушай|виконуй|слухайся) (?:только|лише)|只(?:听从|遵守|服从|遵循)"
+           r"|(?:だけ|のみ)に従",
+           _OVERRIDE_MSG, back=50,
+           accept=lambda m: re.search(
+               r"fichier|lecon|note|archivo|arquivo|leccion|licao|file|lezione|datei|lektion"
+               r"|eintrag|bestand|les|файл|урок|запис|文件|笔记|このメモ|このファイル|この|regles"
+               r"|reglas|regras|regole|regeln|regels|правил|инструкци|consignes|instructions"
+               r"|istruzioni|anweisungen|instructies|指令|指示",
+               m.string[m.start():m.end() + 50]) is not None),
+)
+
+# --- concealment -------------------------------------------------------------------------
+_PEOPLE_FR = r"(?:l'?utilisateur|l'?humain|relecteur|reviewer|equipe|client|personne|mainteneur)"
+_PEOPLE_ES = (r"(?:usuari[oa]s?|humano|revisor|revisores|equipo|equipa|cliente|utilizador"
+              r"|mantenedor|responsable)")
+_PEOPLE_DE = r"(?:nutzer|benutzer|anwender|user|menschen|reviewer|prufer|team|betreuer|kunden)"
+# Imperatives only: "sagt dem Benutzer nicht, welches Feld ..." describes an error message.
+_DE_TELL = (r"sag|sage|sagen sie|erzahl|erzahle|erzahlen sie|erwahne|erwahnen sie|verrate"
+            r"|verraten sie|teile|teilen sie|melde|melden sie|informiere|informieren sie")
+_DE_HIDE = r"verschweige|verheimliche|verberge"
+_PEOPLE_IT = r"(?:utente|utenti|revisore|revisori|team|cliente|manutentore)"
+_PEOPLE_NL = r"(?:gebruiker|gebruikers|reviewer|beoordelaar|team|beheerder)"
+
+HIDES: tuple[Phrase, ...] = (
+    Phrase("hide", ("ne dis", "ne dites", "ne mentionne", "ne signale", "ne previens", "n'en",
+                    "ne parle", "ne revele", "n'informe", "n'avoue", "ne raconte", "ne previenez",
+                    "sans le dire", "sans prevenir", "sans informer", "sans en parler", "cache",
+                    "n'en dis"),
+           r"\b(?:ne (?:le |lui |leur |les )?(?:dis|dites|mentionne\S*|signale\S*|previen\S*"
+           r"|parle\S*|revele\S*|raconte\S*)|n'(?:en )?(?:dis|dites|parle\S*|informe\S*|avoue\S*"
+           r"|mentionne\S*)|sans (?:le |en )?(?:dire|prevenir|informer|parler|signaler|mentionner)"
+           r"|cache\S*)\b(?: \S+){0,4}? (?:a |au |aux |a l'|l')?" + _PEOPLE_FR, _HIDE_MSG,
+           lead=True),
+    Phrase("hide", ("no le digas", "no les digas", "no digas", "no menciones", "no le menciones",
+                    "no informes", "no avises", "no le cuentes", "no cuentes", "no comentes",
+                    "no reveles", "sin decir", "sin avisar", "sin informar", "ocult", "nao diga",
+                    "nao conte", "nao mencione", "nao informe", "nao avise", "nao revele",
+                    "sem avisar", "sem dizer", "sem informar", "esconda", "esconde"),
+           r"\b(?:no (?:le |les |se lo |se los )?(?:digas|diga|menciones|mencione|informes"
+           r"|avises|cuentes|comentes|reveles)|nao (?:lhe )?(?:diga|conte|mencione|informe"
+           r"|avise|revele)|sin (?:decir\S*|avisar\S*|informar\S*)|sem (?:avisar|dizer|informar)"
+           r"|ocult\S*|escond\S*)\b(?: \S+){0,4}? (?:a |al |a los |a las |ao |aos |do |del |de los "
+           r"|a la |o |el |los )?" + _PEOPLE_ES, _HIDE_MSG, lead=True),
+    Phrase("hide", ("sag", "erzahl", "erwahn", "verrat", "teile", "melde", "informiere",
+                    "verschweig", "verheimlich", "verberg", "ohne"),
+           r"\b(?:" + _DE_TELL + r"|" + _DE_HIDE
+           + r")\b(?: \S+){0,5}? (?:dem|den|der|die|vor dem|vor den)? ?" + _PEOPLE_DE
+           + r"\S*(?: \S+){0,4}? ?(?:nicht|nichts|niemals|nie|kein wort|davon nichts)\b"
+           r"|\b(?:" + _DE_TELL + r")\b(?: \S+){0,3}? (?:nicht|nichts|niemals"
+           r"|kein wort)\b(?: \S+){0,3}? (?:dem|den|der|gegenuber dem)? ?" + _PEOPLE_DE
+           + r"|\b(?:" + _DE_HIDE + r")\b(?: \S+){0,4}? (?:vor )?(?:dem|den) "
+           + _PEOPLE_DE + r"|\bohne (?:es |das |dies )?(?:dem|den) " + _PEOPLE_DE
+           + r"\S* (?:\S+ )?(?:zu sagen|mitzuteilen|zu melden|zu erwahnen|zu informieren)",
+           _HIDE_MSG, lead=True),
+    Phrase("hide", ("non dire", "non dirlo", "non dirgli", "non menzionare", "non informare",
+                    "non avvisare", "non rivelare", "non segnalare", "senza dir", "senza avvisare",
+                    "nascondi", "non raccontare"),
+           r"\b(?:non (?:dire|dirlo|dirgli|menzionare|informare|avvisare|rivelare|segnalare"
+           r"|raccontare)|senza (?:dir\S*|avvisare|informare)|nascondi\S*)\b(?: \S+){0,4}?"
+           r" (?:all'|agli |al |a |l'|dall'|dagli |dal )?" + _PEOPLE_IT, _HIDE_MSG, lead=True),
+    Phrase("hide", ("vertel", "zeg", "meld", "verzwijg", "verberg", "zonder"),
+           r"\b(?:vertel|zeg|meld|verzwijg|verberg)\b(?: \S+){0,5}? (?:de |het |aan de |voor de )?"
+           + _PEOPLE_NL + r"(?: \S+){0,4}? ?(?:niet|niets|nooit)\b|\b(?:vertel|zeg|meld)\b"
+           r"(?: \S+){0,2}? (?:niet|niets|nooit)\b(?: \S+){0,3}? (?:aan )?(?:de )?" + _PEOPLE_NL
+           + r"|\b(?:verzwijg|verberg)\b(?: \S+){0,4}? voor (?:de )?" + _PEOPLE_NL
+           + r"|\bzonder (?:het )?(?:de )?" + _PEOPLE_NL + r" (?:\S+ )?te (?:vertellen|melden"
+           r"|informeren)", _HIDE_MSG, lead=True),
+    Phrase("hide", ("не говори", "не сообщай", "не рассказывай", "не упоминай", "не говорите",
+                    "не сообщайте", "не рассказывайте", "не упоминайте", "скрой", "скрывай",
+                    "не кажи", "не повідомляй", "не згадуй", "приховай", "не информируй",
+                    "без ведома", "nie mow", "nie informuj", "nie wspominaj", "ukryj",
+                    "nie zglaszaj",
+                    "kullaniciya", "kullanicidan"),
+           r"(?:не (?:говори|сообщай|рассказывай|упоминай|информируй|кажи|повідомляй|згадуй)\S*"
+           r"|скр(?:ой|ывай)\S*|приховай\S*|без ведома)(?: \S+){0,4}? (?:от )?(?:пользовател"
+           r"|користувач|человек|людям|ревьюер|команд)|\b(?:nie (?:mow|informuj|wspominaj"
+           r"|zglaszaj)|ukryj)\S*(?: \S+){0,4}? (?:przed )?uzytkownik|kullanici(?:ya|dan)\S*"
+           r"(?: \S+){0,4}? (?:soyleme|bahsetme|bildirme|gizle|haber verme)",
+           _HIDE_MSG, back=30),
+    Phrase("hide", ("用户", "用戶", "使用者", "ユーザー", "ユーザ", "사용자"),
+           r"(?:不要|别|別|切勿|不得|不必|无需|無需)(?:告诉|告訴|通知|提及|透露|向|跟|让|讓|对|對)"
+           r"[^。.!！]{0,6}(?:用户|用戶|使用者)|(?:对|對|向)(?:用户|用戶|使用者)(?:隐瞒|隱瞞|保密)"
+           r"|(?:ユーザー?|利用者)(?:に|には)[^。.!]{0,12}(?:言わない|伝えない|知らせない|報告しない"
+           r"|言うな|伝えるな|黙って|秘密|内緒|隠し)|사용자(?:에게|한테)[^.!]{0,12}(?:알리지|말하지"
+           r"|보고하지|숨기)", _HIDE_MSG, back=12),
+)
+
+PERSISTS: tuple[Phrase, ...] = (
+    Phrase("persist", ("dieser", "diese", "dieses", "cette", "ce ", "esta", "este", "questa",
+                       "questo", "deze", "dit "),
+           r"\b(?:dieser|diese|dieses|cette|ce|esta|este|questa|questo|deze|dit)"
+           r" (?:eintrag|regel|hinweis|abschnitt|text|lektion|notiz|anweisung|regle|lecon|note"
+           r"|entree|consigne|instruction|regla|leccion|nota|entrada|instruccion|regra|licao"
+           r"|regola|lezione|istruzione|voce|regel|les|notitie|instructie)\b(?: \S+){0,3}?"
+           r" (?:darf|soll|muss|ne doit|ne peut|no debe|no puede|nao deve|nao pode|non deve"
+           r"|non puo|mag|moet)\b(?: \S+){0,3}? (?:nie|niemals|nicht|jamais|pas|nunca|nunca mais"
+           r"|mai|nooit|niet)\b(?: \S+){0,3}? (?:geloscht|entfernt|geandert|verandert|supprime"
+           r"|efface|retire|modifie|eliminad|borrad|quitad|modificad|removid|apagad|excluid"
+           r"|eliminat|rimoss|cancellat|modificat|verwijderd|gewijzigd|aangepast)\S*",
+           _PERSIST_MSG, lead=True),
+    Phrase("persist", ("agents.md", "claude.md", "gemini.md", "copilot-instructions",
+                       "cursorrules"),
+           r"\b(?:fuge|schreibe|kopiere|setze|trage|ubernimm|ajoute|copie|recopie|insere|ecris"
+           r"|anade|agrega|copia|inserta|escribe|adicione|adiciona|insira|aggiungi|inserisci"
+           r"|scrivi|voeg|kopieer|schrijf|dodaj|skopiuj|wpisz|добавь|скопируй|впиши|додай"
+           r"|скопіюй)\S*\b(?: \S+){0,4}? (?:in |dans |en |em |nel |nella |in |w |в |до )?"
+           r"(?:jede[nmrs]?|alle[n]?|chaque|tous les|toutes les|cada|todos os|todas as|todos los"
+           r"|ogni|tutti i|elke|alle|kazd\S*|wszystki\S*|кажд\S*|все|всі|кожн\S*)"
+           r" (?:\S+ )?(?:agents\.md|claude\.md|gemini\.md|copilot-instructions|\.?cursorrules)",
+           _PERSIST_MSG, back=120),
+)
