@@ -210,9 +210,15 @@ def _pem(secret: str, context: str) -> Severity | None:
     body = re.sub(r"[A-Za-z-]+:[^\\]*?(?=[A-Za-z0-9+/]{40})", "", body, count=3)  # Proc-Type etc.
     run = re.match(r"[A-Za-z0-9+/=]+", body)
     length = len(run.group()) if run else 0
-    if length >= 64 and not is_placeholder(body[:length]):
+    material = body[:length]
+    if material.startswith(_OPENSSH_MAGIC):  # "openssh-key-v1\0" + "none" fields: runs of A
+        material = material[len(_OPENSSH_MAGIC) + 60:]
+    if length >= 64 and len(material) >= 32 and not is_placeholder(material):
         return "block"
     return None
+
+
+_OPENSSH_MAGIC = "b3BlbnNzaC1rZXktdjE"
 
 
 _JWT_EXAMPLES = LazyPattern(r"john doe|1234567890|jane|example|test|dummy|demo|fake|sample", re.I)
@@ -337,7 +343,7 @@ _AWS_SECRET = LazyPattern(
 _PEM = LazyPattern(r"-----BEGIN[A-Z0-9 ]{0,20} PRIVATE KEY(?: BLOCK)?-----")
 _PUTTY = LazyPattern(r"PuTTY-User-Key-File-\d:[^\n]*(?:\n[^\n]*){0,12}\nPrivate-Lines:")
 _CONNECTION = LazyPattern(
-    r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^\s:/?#@'\"]*):(?P<pw>[^\s@/?#'\":,]+)@"
+    r"\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://(?P<user>[^\s:/?#@'\"]*):(?P<pw>[^\s@/?'\":,]+)@"
     r"(?P<host>\[[0-9a-fA-F:.]+\]|[^\s/?#:'\"@]+)")
 _KEYWORD = (r"password|passwd|passphrase|pwd|secret|api[_-]?key|apikey|access[_-]?key"
             r"|auth[_-]?token|access[_-]?token|refresh[_-]?token|client[_-]?secret|private[_-]?key"
@@ -355,6 +361,12 @@ _PROSE_ASSIGN = LazyPattern(
     r"(?i)(?P<key>password|passphrase|passwd|pwd|api[ _-]?key|secret[ _-]?key|access[ _-]?key"
     r"|client[ _-]?secret|token|secret)\s+(?:is|was|reads|equals)\s+[\"'`]?"
     r"(?P<val>[^\s\"'`,;]{8,200})(?P<q>)")
+_PROSE_QUOTED = LazyPattern(
+    r"(?i)(?P<key>password|passphrase|passwd|pwd|api[ _-]?key|secret|token)\s+"
+    r"(?:of\s+|as\s+|set to\s+)?"
+    r"(?P<q>[`\"'])(?P<val>[^\s`\"']{6,200})(?P=q)")
+_NETRC = LazyPattern(
+    r"\bmachine\s+\S+\s+(?:login\s+\S+\s+)?(?P<key>password)\s+(?P<val>[^\s`\"']{6,200})(?P<q>)")
 _CODE_REF = LazyPattern(
     r"^(?:os\.|env|getenv|process\.env|settings\.|config\.|cfg\.|self\.|request|args\.|"
     r"options\.|vault|secrets\.|keyring|Secret|None|null|true|false|undefined|input|prompt)|[()\[]")
@@ -379,6 +391,19 @@ def _identifier_like(token: str) -> bool:
     if not _TWO_DIGITS.search(token) or token.isdigit():
         return True
     return _SEPARATED_WORDS.fullmatch(token) is not None
+
+
+_PATH_RUN = LazyPattern(r"[\w./-]+")
+_PATH_SEGMENT = LazyPattern(r"[a-z][a-z_-]{2,}|\d{1,4}|[\w-]*\.[a-z][a-z0-9]{0,4}|")
+
+
+def _path_like(run: re.Match[str] | None) -> bool:
+    """True for a file path or URL path: most segments are words, numbers or file names."""
+    if run is None:
+        return False
+    segments = run.group().split("/")
+    wordy = sum(_PATH_SEGMENT.fullmatch(seg) is not None for seg in segments)
+    return len(segments) >= 2 and wordy >= max(2, len(segments) - 1)
 
 
 def _decodes_to_text(token: str) -> bool:
@@ -443,7 +468,8 @@ class SecretsRule(BaseRule):
                 texts.append(("", unicodedata.normalize("NFKC", visible)))
             if len(visible) >= 16:
                 texts.extend((f"{enc}-decoded ", dec) for enc, dec in decode_embedded(visible))
-            slug_field = field.pointer == "/id" or field.pointer.startswith("/supersedes/")
+            slug_field = field.pointer in ("/id", "/provenance/file") or field.pointer.startswith(
+                "/supersedes/")  # slugs and the memory file's path guardian adds itself
             for prefix, text in texts:
                 for label, secret, shown, severity in self.scan(text):
                     if slug_field and label == _LABELS["entropy"]:
@@ -491,6 +517,16 @@ class SecretsRule(BaseRule):
                 stem in low for stem in _CONTEXT_STEMS) else []
         if starts:
             yield from self._context(text, starts, covered)
+        if "machine" in text and "password" in text:
+            for m in _NETRC.finditer(text):
+                value = m.group("val")
+                if any(value in c for c in covered):
+                    continue
+                covered.add(value)
+                severity = _assignment_severity("password", value, quoted=False)
+                if severity is not None:
+                    label = f"{_LABELS['assignment']} (netrc password)"
+                    yield label, value, redact(value), severity
         if self.options["entropy"] and joined:
             yield from self._entropy(text, joined, covered)
 
@@ -525,7 +561,7 @@ class SecretsRule(BaseRule):
         for start in starts:
             if text[start - 1:start] in (":", "/") and start:
                 continue  # a segment of a URN or URL path ("urn:ietf:params:oauth:..."), not a key
-            for pattern in (_AWS_SECRET, _HEADER, _ASSIGNMENT, _PROSE_ASSIGN):
+            for pattern in (_AWS_SECRET, _HEADER, _ASSIGNMENT, _PROSE_ASSIGN, _PROSE_QUOTED):
                 m = pattern.match(text, start)
                 if m is None:
                     continue
@@ -559,6 +595,8 @@ class SecretsRule(BaseRule):
             at = text.find(token)
             if text.startswith(("...", "…"), at + len(token)):
                 continue  # "sk-ant-api03-abcd..." is a truncated example
+            if "/" in token and _path_like(_PATH_RUN.match(text, at)):
+                continue  # "data/metrics/2025-W10.json": a path, not a secret
             before = text[max(0, at - 40):at]
             if _HEX.fullmatch(token):
                 if (_SECRET_CONTEXT.search(before) and not _HASH_CONTEXT.search(before)
