@@ -39,7 +39,8 @@ _VERB = (r"(?:ignor(?:e|ing)|disregard(?:ing)?|forget(?:ting)?|overrid(?:e|ing)|
 _QUAL = (r"(?:previous(?:ly (?:given|stated|received|provided))?|prior|above|earlier|preceding"
          r"|foregoing|former|original|initial|past|your|system|developer|safety|ethical"
          r"|moral|built-in|default (?:system|safety))")
-_NOUN = (r"(?:instructions?|rules?|directives?|guidelines?|guidance|prompts?|context|constraints?"
+_NOUN = (r"(?:instructions?|rules?|directives?|directions|guidelines?|guidance|prompts?|context"
+         r"|constraints?"
          r"|lessons?|memor(?:y|ies)"
          r"|guardrails?|restrictions?|programming|commands?|orders|messages?|polic(?:y|ies)"
          r"|training|conditioning|principles|filters?|limitations?|boundaries|tasks?)")
@@ -317,7 +318,8 @@ PHRASES: tuple[Phrase, ...] = (
     _p("priority", "priority|precedence|importance|authority",
        r"\b(?:this|these|the following|following|above|my) (?:\S+ )?(?:instructions?|rules?"
        r"|directives?|messages?|notes?|lessons?|commands?|prompts?|overrides?|text|requirements?"
-       r"|orders?) (?:has|have|takes?|carries|carry|is of|are of|is given|are given|gets?|with)"
+       r"|orders?|entry|entries|memory|memories|playbook|file) (?:has|have|takes?|carries|carry"
+       r"|is of|are of|is given|are given|gets?|with)"
        r" (?:the )?(?:highest|top|absolute|maximum|utmost|overriding|supreme|ultimate|first|max"
        r"|paramount|critical|higher) (?:priority|precedence|importance|authority)", _PRIORITY_MSG,
        back=100),
@@ -346,6 +348,77 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:must|always) (?:be )?(?:obey(?:ed)?|follow(?:ed)?|comply with) (?:this|these|me"
        r"|the following)(?: \S+){0,3}? (?:above all|before all|over all|over any|regardless"
        r"|no matter|at all costs|without question|unconditionally)", _PRIORITY_MSG, back=100),
+)
+
+_VOID_MSG = ("instruction override: {found!r} declares the agent's real instructions void, so "
+             "that this text can take their place. Remove it; a lesson never revokes the "
+             "system prompt or other guidance")
+# What a takeover claims to cancel, and how it says they are cancelled.
+_THEIR_RULES = (r"(?:(?:your|the|my|its) (?:own )?(?:system prompt|system instructions"
+                r"|system message"
+                r"|developer message|developer instructions|operator instructions|safety rules"
+                r"|safety guidelines|safety instructions|guardrails|original instructions"
+                r"|initial instructions|core (?:rules|directives|instructions)|instructions)"
+                r"|(?:previous|prior|earlier|preceding|above|all (?:previous|prior|earlier|other))"
+                r" (?:system )?(?:instructions|directives|system prompts?|prompts|guardrails"
+                r"|directions|orders)|whatever (?:the system prompt|the developer message|your "
+                r"instructions|you (?:were|have been) told))")
+_REVOKED = (r"(?:revoked|rescinded|void(?:ed)?|null and void|nullified|cancell?ed|invalid(?:ated)?"
+            r"|lifted|suspended|withdrawn|overridden|superseded|obsolete|outdated|expired"
+            r"|no longer (?:apply|applies|valid|in effect|in force|binding|active|hold|holds"
+            r"|matter|relevant)|(?:do|does) not apply any ?more|(?:were|was|are|is) (?:just |only"
+            r" )?(?:a test|fake|fabricated|planted|injected|forged|malicious|compromised"
+            r"|written by an attacker)|(?:planted|injected|inserted|written) by (?:an? )?"
+            r"(?:attacker|adversary|hacker|third party))")
+
+# "The previous instructions for Docker are outdated": documentation going stale, not a
+# takeover; the weak verdicts count only for the model's own instructions.
+_STALE_DOCS = (r"^(?:previous|prior|earlier|preceding|above|all)\b.*\b(?:obsolete|outdated"
+               r"|expired|superseded)$")
+
+MORE_PHRASES: tuple[Phrase, ...] = (
+    _p("override", "revoked|rescinded|void|nullified|cancelled|canceled|invalid|lifted|suspended|"
+       "withdrawn|overridden|superseded|obsolete|outdated|expired|no longer|not apply|a test|"
+       "fake|fabricated|planted|injected|forged|malicious|compromised|attacker|adversary|hacker",
+       r"\b" + _THEIR_RULES + r"\b(?: [\w'-]+){0,7}?,? (?:(?:is|are|were|was|have been|has been"
+       r"|now|hereby|officially|all|effectively|henceforth|told you|earlier|in this session"
+       r"|is now|are now) )*" + _REVOKED + r"\b", _VOID_MSG, back=120,
+       accept=lambda m: not regex(_STALE_DOCS).search(m.group())),
+    _lp("override", "the real|the actual|the true|the genuine|the legitimate|the correct|"
+       "real instructions|actual instructions",
+       r"\b(?:the )?(?:real|actual|true|genuine|legitimate|correct) (?:operator |system |developer "
+       r"|admin |user )?(?:instructions|directives|system prompt|rules|orders|task)"
+       r" (?:are|is|follow|come|begin|start)\b(?: the ones)? (?:below|here|these|those below"
+       r"|as follows|in this|after this|the following|in the following|next)\b", _OVERRIDE_MSG),
+    _lp("override", "treat",
+       r"\btreat (?:the |these |this |those )?(?:[\w'-]+ ){0,5}?as (?:the )?only (?:ones|rules"
+       r"|instructions|guidance|source of truth|authority|directives)\b(?: (?:that|which) "
+       r"(?:apply|matter|count))?(?=[^.]{0,80}\b(?:system prompt|contradict|conflict|override"
+       r"|instead of|apply|other instructions)\b)", _OVERRIDE_MSG),
+    _lp("override", "even where|even when|even if|even though",
+       r"\beven (?:where|when|if|though) (?:they|it|this|these|that) (?:contradicts?|conflicts?"
+       r" with|overrides?) (?:the system prompt|your (?:system prompt|instructions|guidelines"
+       r"|rules)|the developer message)\b", _OVERRIDE_MSG),
+    _lp("override", "new directive|new instruction|new rule|new order|new message|this directive|"
+       "this instruction|this message|this note|this entry|this lesson|the following",
+       r"\b(?:(?:a|the|this|these) new|this|these|the following) (?:\S+ )?(?:directives?"
+       r"|instructions?|rules?|orders?|messages?|notes?|entry|entries|lessons?)\b (?:\S+ ){0,2}?"
+       r"(?:supersedes?|overrides?|replaces?|takes? precedence over|outranks?|trumps?|cancels?"
+       r"|voids?|nullifies|invalidates?) (?:your|the (?:agent's|model's|assistant's)) (?:\S+ )?"
+       r"(?:configuration|config|system prompt|instructions|directives|guidelines|programming"
+       r"|safety rules|guardrails|settings|rules)\b", _PRIORITY_MSG),
+    _lp("override", "stop following|stop obeying|ignore|disregard|do not follow|don't follow|"
+       "dont follow|no longer follow|never follow|forget",
+       r"\b(?:stop following|stop obeying|ignore|disregard|do not follow|don't follow|dont follow"
+       r"|no longer follow|never follow|forget) (?:the |your |all )?(?:repository's |repo's "
+       r"|project's |repository |project |workspace |other |existing )?(?:agents\.md"
+       r"|claude\.md|gemini\.md|copilot-instructions(?:\.md)?|\.cursorrules|\.cursor/rules"
+       r"|system prompt|developer message)\b(?! (?:in|of|from|inside|under|for) )",
+       _OVERRIDE_MSG),
+    _lp("priority", "as your",
+       r"\bas (?:your|the (?:model's|assistant's|ai's|agent's)) (?:lead |head |chief |real "
+       r"|original )?(?:developers?|creators?|makers?|operators?|administrators?|admins?|owners?"
+       r"|programmers?|trainers?|supervisors?|principal)\b,? (?:i|we)\b", _PRIORITY_MSG),
 )
 
 # Checked on the squashed view (letters and digits only): catches "ig-nore prev ious".
@@ -391,7 +464,7 @@ class InjectionRule(BaseRule):
 
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
-        self._matcher = PhraseMatcher(PHRASES)
+        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES)
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
         self._i18n = PhraseMatcher(OVERRIDES, back=60, ahead=160)
         self._extra = self.compile_patterns("extra_patterns")
