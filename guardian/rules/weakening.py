@@ -442,6 +442,8 @@ _EVERY = LazyPattern(r"\b(?:every|all|each|any)\s+(?:\w+\s+){0,2}?(?:test\s+)?(?
 #: A test file named by its path ("tests/test_api.py", "spec/foo_spec.rb").
 _TEST_PATH = LazyPattern(r"\s*`?(?:[\w.-]+/)*(?:tests?/[\w./-]+|test_[\w-]+\.py|[\w-]+_test\.\w+"
                         r"|[\w-]+\.(?:spec|test)\.\w+)")
+_UNREACHABLE = LazyPattern(r"\bunreachable\b|\bcan(?:not|['’]t) (?:happen|be reached)|\bdefensive"
+                          r"|\bnever (?:runs|executes|reached)\b")
 _COVERAGE_GOAL = LazyPattern(r"\b(?:to|so (?:we|it|that))\s+(?:reach|hit|meet|get|keep|pass|stay)"
                             r"\b[^.!?;]{0,30}(?:coverage|%)")
 _CONFTEST = LazyPattern(
@@ -855,6 +857,10 @@ class TestWeakeningRule(BaseRule):
                 return "warn"
         if name == "pragma" and (_CHEAT.search(sentence) or _COVERAGE_GOAL.search(sentence)):
             return "block"
+        if name == "pragma" and _UNREACHABLE.search(sentence):
+            return None  # "mark a genuinely unreachable branch with # pragma: no cover"
+        if name == "suppress" and ("type: ignore[" in code or "noqa:" in code):
+            return None  # the lesson asks for the error-code form it also shows
         if name in ("deselect", "k-not") and _LOCAL_RUN.search(sentence) and not _CHEAT.search(
                 sentence):
             return "warn"  # "pytest --ignore=tests/e2e locally; CI runs the e2e suite"
