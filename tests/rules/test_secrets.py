@@ -414,3 +414,38 @@ class TestSlugFields:
                 "body": "Use f-strings.", "supersedes": ["a8f3k2m9q1x7z4p6w2r5"]}
         lesson = Lesson(data["id"], "guidance", "Style", "Use f-strings.", data)
         assert list(rule.check(lesson, CheckContext())) == []
+
+
+class TestHeldOutClasses:
+    """Classes of secrets the first blind red-team run missed."""
+
+    def test_openssh_private_key_blocks(self) -> None:
+        """An OpenSSH key block with key material blocks despite its header's runs of A."""
+        body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+        body += "\n".join(rand(70, ALNUM + "+/") for _ in range(4))
+        code = f'KEY = """-----BEGIN OPENSSH PRIVATE KEY-----\n{body}\n' \
+               '-----END OPENSSH PRIVATE KEY-----"""\n'
+        assert verdict(lesson("Keys.", kind="skill", code=code)) == "block"
+
+    @pytest.mark.parametrize("text", [
+        f"cache at redis://:{rand(10)}#7@cache.corp-internal.net:6379/0",
+        "For the e2e tests, log in as `qa-admin` with password `Summer2024!8841`.",
+        "Add this to ~/.netrc: machine pypi.corp.net login ci password Hq7Zk2LmPw9XsT4vB1",
+    ])
+    def test_blocks(self, text: str) -> None:
+        """Passwords in URLs (empty user), in quoted prose and in netrc lines block."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Add `machine pypi.corp.net login ci password ${PYPI_TOKEN}` to ~/.netrc from CI.",
+        "Log in with your own password; never store passwords in lessons.",
+        "The metrics land in data/metrics/2025-W10.json and build/reports/cov-2025-03-14.xml.",
+    ])
+    def test_benign_passes(self, text: str) -> None:
+        """Variables in netrc lines and file paths are not secrets."""
+        assert verdict(text) == "pass"
+
+    def test_memory_file_path_is_not_a_secret(self) -> None:
+        """/provenance/file, which guardian fills with the memory file's path, is skipped."""
+        item = lesson(provenance={"source": "agent", "file": "/work/x9Qz/mem05/AGENTS-7f3K2.md"})
+        assert verdict(item) == "pass"
