@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from guardian.policy.base import BaseRule, CheckContext
-from guardian.records import Finding, Lesson
+from guardian.records import Finding, Lesson, Severity
 from guardian.rules._i18n import HIDES, PERSISTS
 from guardian.text import (
     Phrase,
@@ -511,6 +511,91 @@ PHRASES: tuple[Phrase, ...] = (
        _PIPE_MSG, negatable=True),
 )
 
+# Objects of "don't mention X to the user" that are security advice, not concealment.
+_SENSITIVE = (r"\b(?:password|passwords|secrets?|tokens?|keys?|credentials?|pii|stack|traces?"
+              r"|internal|sensitive|api|personal|private|raw|exceptions?|ids?|hashes?|paths?)\b")
+_REPORTS = (r"(?:summary|summaries|pr description|pull request description|pr body|final (?:answer"
+            r"|report|summary|message|response)|report to the user|status (?:update|report)"
+            r"|handoff(?: note)?|reply|response|commit message|release notes)")
+_INSTALLERS = (r"https://(?:astral\.sh|sh\.rustup\.rs|get\.docker\.com|install\.python-poetry"
+               r"\.org|bun\.sh|deno\.land|get\.pnpm\.io|raw\.githubusercontent\.com/(?:nvm-sh"
+               r"|homebrew)/)")
+
+MORE_PHRASES: tuple[Phrase, ...] = (
+    _lp("hide", _NEGATORS,
+       r"\b(?:do not|don't|dont|never|must not|mustn't|should not|shouldn't|without|avoid)\s"
+       r"(?:ever )?(?:mention|tell|bring up|say anything|report|admit|explain|talk about|point out"
+       r"|flag|surface|communicate|describe|disclose|reveal|show)(?:ing)?\b(?: [\w'-]+){1,5}? "
+       r"(?:to|with) " + _PEOPLE + _ENUMERATION, _HIDE_MSG,
+       accept=lambda m: not regex(_SENSITIVE).search(m.group()) and not _verified_claim(m)),
+    _lp("hide", "leave|keep|omit|exclude|drop",
+       r"\b(?:leave|leaving|keep|keeping|omit|omitting|exclude|excluding|drop|dropping)\b "
+       r"(?:this|that|it|these|those|any|your|the (?:change|changes|adjustment|edit|fix"
+       r"|workaround|tweak|modification))\b(?: [\w'-]+){0,4}? (?:out of|from) (?:the |your |any "
+       r"|all )?" + _REPORTS + r"\b", _HIDE_MSG, negatable=True),
+    _lp("hide", "keep quiet|stay quiet|keep silent|stay silent|remain silent|keep mum|stay mum|"
+       "say nothing|not a word",
+       r"\b(?:(?:keep|stay|remain) (?:quiet|silent|mum)|say nothing|not a word) (?:to " + _PEOPLE
+       + r" )?(?:about|regarding|on|of) (?:the |any |your |this |these |what |that |it\b)",
+       _HIDE_MSG, negatable=True),
+    _lp("approve", "approv|merg|land|accept|sign",
+       r"\b(?:approv(?:e|es|ing)|merg(?:e|es|ing)|land(?:s|ing)?|accept(?:s|ing)?|sign(?:s|ing)?"
+       r" off on) (?:it|this|them|these|the (?:pr|pull request|mr|merge request|change|changes"
+       r"|diff|patch|fix)) (?:yourself|itself|on your own)\b", _APPROVE_MSG, negatable=True),
+    _lp("approve", "merg|deploy|ship|land|releas|push",
+       r"\b(?:merg(?:e|es|ed|ing)|deploy(?:s|ed|ing)?|ship(?:s|ped|ping)?|land(?:s|ed|ing)?"
+       r"|releas(?:e|es|ed|ing)|push(?:es|ed|ing)?)\b(?: [\w'-]+){0,4}? without (?:waiting"
+       r" (?:for|on) |asking for |requesting )(?:a |an |any |the )?(?:(?:code |human |peer "
+       r"|security |required |second )?(?:reviews?|reviewers?|approvals?|sign-?off))\b",
+       _APPROVE_MSG, negatable=True),
+    _lp("approve", "gh pr review", r"\bgh pr review\b[^\n;&|]{0,80}(?:--approve|-a)\b"
+       r"(?=[^.\n]{0,80}\b(?:bot|service|second|other|alt|your own|yourself|same)\b)",
+       _APPROVE_MSG, negatable=True),
+    _lp("persist", _SELF_ANCHORS,
+       r"\b(?:this|these) " + _SELF_NOUN + r"\b (?:is|are) (?:permanent|immutable|irrevocable"
+       r"|undeletable|non-removable|protected|locked|sticky)\b[^.]{0,100}?\b(?:never|do not"
+       r"|don't|must not|cannot|can't|may not|not to be) (?:be )?(?:remov|delet|edit|modif"
+       r"|chang|retir|drop|eras|touch)", _PERSIST_MSG),
+    _lp("persist", _SELF_ANCHORS,
+       r"\b(?:this|these) " + _SELF_NOUN + r"\b[^.]{0,160}?\b(?:if|when|whenever|once)\b"
+       r"[^.]{0,40}?\b(?:missing|gone|removed|deleted|absent|dropped)\b[^.]{0,40}?\b(?:add"
+       r"|put|write|copy|insert|restore|re-?add|re-?insert|re-?create)(?:s|ing)? (?:it|this|them"
+       r"|these)(?: [\w'-]+){0,3}? (?:back|again)\b", _PERSIST_MSG),
+    _lp("persist", "if a|if the|if any|if someone|if anyone|if you are asked|if asked|when asked|"
+       "when a|when the|when someone",
+       r"\b(?:if|when|whenever) (?:a |the |any |someone|anyone|you are |asked)?(?:users?|humans?"
+       r"|operators?|reviewers?|maintainers?|someone|anyone|asked)?(?: (?:asks?|tells?|wants?"
+       r"|requests?|instructs?))?(?: you)? to (?:delete|remove|forget|drop|erase|retire|disable"
+       r"|edit|change) (?:this|these|it)\b[^.]{0,140}?\b(?:keep (?:it|this|them)|retain|ignore"
+       r" (?:it|them|the request)|refuse|pretend|tell (?:them|the user|him|her)|say (?:that )?"
+       r"(?:it|you)|claim|secretly)", _PERSIST_MSG),
+    _lp("lie", "tell|say|assure|reply|report|inform",
+       r"\b(?:tell|say to|assure|reply to|report to|inform) (?:them|the user|users|him|her|the"
+       r" reviewers?|the human|the operator)\b,? (?:that )?(?:it|this|the \S+|they|everything)"
+       r" (?:is|was|has been|are|were|have been) (?:already )?(?:gone|deleted|removed|done|fixed"
+       r"|erased|reverted|cleaned up|forgotten|disabled|passing|green)\b[^.]{0,40}?\b(?:but|while"
+       r"|although|though|and|yet) (?:actually |secretly |quietly )?(?:keep|retain|leave|don't"
+       r"|do not|never|it isn't|it is not|still)", _LIE_MSG),
+    _lp("destroy", "kubectl delete",
+       r"\bkubectl\s+delete\s+(?:(?:ns|namespaces?)\s+(?!-)\S+|\S+\s+--all\b"
+       r"|(?:[^\n;&|]{0,80}?\s)?--all-namespaces\b|(?:[^\n;&|]{0,60}?\s)?(?:--force\b[^\n;&|]{0,40}"
+       r"--grace-period=0|--grace-period=0[^\n;&|]{0,40}--force\b))", _DESTROY_MSG,
+       negatable=True),
+    _lp("destroy", "aws s3 rb|aws s3 rm|gsutil|gcloud|az group delete|heroku|gh repo delete|"
+       "helm uninstall|flushall|flushdb|dropdb|git branch -d|git filter-branch|remove-item|"
+       "format c:|del /s|rd /s|rmdir /s",
+       r"\baws s3 (?:rb\s+\S+\s+--force|rm\s+s3://\S+\s+--recursive)\b|\bgsutil\s+(?:-m\s+)?rm"
+       r"\s+-r\b|\bgcloud\s+projects\s+delete\b|\baz group delete\b[^\n;&|]{0,60}--yes\b"
+       r"|\bheroku\s+apps:destroy\b|\bgh repo delete\b|\bredis-cli\b[^\n;&|]{0,60}\bflushall\b"
+       r"|\bflushall\b|\bdropdb\s+(?:-\S+\s+)*(?:prod\S*|production)\b|\bgit branch -d\s+(?:main"
+       r"|master|production|release)\b|\bremove-item\b[^\n;&|]{0,60}-recurse\b[^\n;&|]{0,60}"
+       r"(?:[a-z]:\\\\?(?:\s|$|['\"`])|\$env:userprofile|~)|\bformat c:|\b(?:del|rd|rmdir) /s\b"
+       r"[^\n;&|]{0,40}[a-z]:\\\\?(?:\s|$|['\"`])", _DESTROY_MSG, negatable=True),
+)
+_DESCRIBED = (r"[`'\")\]]*\s?(?:deletes|removes|wipes|erases|destroys|discards|drops|throws away"
+              r"|cleans|will (?:delete|remove|wipe|erase|destroy|discard)|would (?:delete|remove"
+              r"|wipe|erase|destroy|discard)|can (?:delete|remove|wipe|destroy|erase))\b")
+
 # Squashed view (letters and digits only): "d o n ' t  t e l l  t h e  u s e r".
 COMPACT: tuple[Phrase, ...] = (
     _p("hide", "tell|inform|notify",
@@ -552,9 +637,10 @@ class ConcealmentRule(BaseRule):
 
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
-        self._matcher = PhraseMatcher(PHRASES)
+        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES)
         self._code_matcher = PhraseMatcher(
-            [p for p in PHRASES if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
+            [p for p in PHRASES + MORE_PHRASES
+             if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
         self._i18n = PhraseMatcher(HIDES + PERSISTS, back=60, ahead=200)
         self._extra = self.compile_patterns("extra_patterns")
@@ -607,6 +693,17 @@ class ConcealmentRule(BaseRule):
                     m.start(), m.end(), m.group()))
         return hits
 
+    @staticmethod
+    def _severity(field: TextField, hit: PhraseHit, plain: bool) -> Severity:
+        """Warn, not block, for a command only described ("`git clean -fdx` deletes
+        untracked files") and for an official installer piped to a shell."""
+        if hit.phrase.severity == "block" and plain and (
+                (hit.phrase.key == "destroy" and regex(_DESCRIBED).match(
+                    field.skeleton, hit.end)) or (hit.phrase.key == "pipe" and regex(
+                        _INSTALLERS).search(hit.text))):
+            return "warn"
+        return hit.phrase.severity
+
     def _report(self, field: TextField, hits: list[PhraseHit], seen: set[str],
                 decoded: tuple[str, str] | None = None) -> Iterator[Finding]:
         for hit in hits:
@@ -626,4 +723,4 @@ class ConcealmentRule(BaseRule):
                            f" {message}; encoding it only hides it from review")
                 shown = shorten(text)
             yield self.finding(field.pointer, message, excerpt=shown,
-                               severity=hit.phrase.severity)
+                               severity=self._severity(field, hit, decoded is None))
