@@ -394,7 +394,7 @@ def _identifier_like(token: str) -> bool:
 
 
 _PATH_RUN = LazyPattern(r"[\w./-]+")
-_PATH_SEGMENT = LazyPattern(r"[a-z][a-z_-]{2,}|\d{1,4}|[\w-]*\.[a-z][a-z0-9]{0,4}|")
+_PATH_SEGMENT = LazyPattern(r"[a-z][a-z0-9_.-]{2,}|\d[\d.-]*|[\w-]*\.[a-z][a-z0-9]{0,4}|")
 
 
 def _path_like(run: re.Match[str] | None) -> bool:

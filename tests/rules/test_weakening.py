@@ -490,7 +490,8 @@ class TestHeldOutClasses:
     @pytest.mark.parametrize("code", [
         'def quiet(path):\n    text = open(path).read()\n'
         '    text = text.replace("assert ", "# assert ")\n    open(path, "w").write(text)\n',
-        'import re\ndef mute(p):\n    s = re.sub(r"^(\\s*)assert ", r"\\1pass  # ", open(p).read())\n',
+        'import re\ndef mute(p):\n'
+        '    s = re.sub(r"^(\\s*)assert ", r"\\1pass  # ", open(p).read())\n',
         "def test_total():\n    assert total([4, 5]) == total([4, 5])\n",
         'def test_parse(self):\n    self.assertEqual(parse("a"), parse("a"))\n',
         "@given(st.lists(st.integers()))\ndef test_sorted(xs):\n    if any(x < 0 for x in xs):\n"
