@@ -4,7 +4,7 @@ Each measurement is the median wall time of a fresh process, interleaved with th
 ``python -c pass`` in the same run, so that figures are differences and ratios against bare
 interpreter start on the same (shared, noisy) machine.
 
-    python bench/bench_check.py [--runs 15] [--lessons 1000] [--json reports/bench-check.json]
+    .venv/bin/python bench/bench_check.py [--runs 15] [--lessons 1000] [--json FILE]
 
 Goals (issue #2): one lesson within 150 ms of bare interpreter start; 1,000 lessons < 2 s.
 """
@@ -71,8 +71,11 @@ def timed(cmd: list[str], cwd: Path) -> float:
     start = time.perf_counter()
     result = subprocess.run(cmd, cwd=cwd, capture_output=True, check=False, env=ENV)
     elapsed = time.perf_counter() - start
-    if result.returncode not in (0, 1):
-        raise SystemExit(f"{cmd} failed ({result.returncode}): {result.stderr.decode()[-500:]}")
+    checked = "guardian" not in cmd or b"lesson(s) in" in result.stdout
+    if result.returncode not in (0, 1) or not checked:
+        raise SystemExit(f"{cmd} failed ({result.returncode}): {result.stderr.decode()[-500:]}"
+                         " (run this with the interpreter guardian is installed in, e.g. "
+                         ".venv/bin/python bench/bench_check.py)")
     return elapsed
 
 
