@@ -174,8 +174,8 @@ _LEET_WORD = r"[a-z0-9@$]*(?:[a-z][0-9@$]|[0-9@$][a-z])[a-z0-9@$]*"
 def unleet(text: str) -> str | None:
     """``text`` with leetspeak undone in words mixing letters and digits ("1gn0r3" reads
     "ignore"), or None when no word does. Numbers and plain words stay as they are."""
-    if not regex(r"[a-z][0-9]|[0-9][a-z]").search(text):
-        return None
+    if len(regex(r"[a-z][013457@$][a-z0-9]|[013457@$][a-z]").findall(text)) < 3:
+        return None  # "utf8", "sha256", "x86_64" are not leetspeak
     undone = regex(_LEET_WORD).sub(lambda m: m.group().translate(_LEET), text)
     return undone if undone != text else None
 

@@ -637,7 +637,7 @@ class ConcealmentRule(BaseRule):
 
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
-        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES)
+        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES + HIDES + PERSISTS)
         self._code_matcher = PhraseMatcher(
             [p for p in PHRASES + MORE_PHRASES
              if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
@@ -653,8 +653,7 @@ class ConcealmentRule(BaseRule):
         prose = [k for k, f in enumerate(fields) if f.pointer != "/code"]
         found: dict[int, list[PhraseHit]] = {}
         skels = [fields[k].skeleton for k in prose]
-        for j, hit in self._matcher.scan_all(skels) + self._compact.scan_all(
-                squash_all(skels)) + self._i18n.scan_all(skels):
+        for j, hit in self._matcher.scan_all(skels) + self._compact.scan_all(squash_all(skels)):
             found.setdefault(prose[j], []).append(hit)
         native = [k for k in prose if not fields[k].normalized.isascii()]
         for j, hit in self._i18n.scan_all([fields[k].normalized.casefold() for k in native]):
@@ -680,7 +679,7 @@ class ConcealmentRule(BaseRule):
         """
         hits = (self._code_matcher if code else self._matcher).scan(skel)
         if not code:
-            hits += self._compact.scan(squash(skel)) + self._i18n.scan(skel)
+            hits += self._compact.scan(squash(skel))
         return hits + self._extra_hits(skel)
 
     def _extra_hits(self, skel: str) -> list[PhraseHit]:

@@ -464,7 +464,7 @@ class InjectionRule(BaseRule):
 
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
-        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES)
+        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES + OVERRIDES)
         self._compact = PhraseMatcher(COMPACT, back=60, ahead=160, word_start=False)
         self._i18n = PhraseMatcher(OVERRIDES, back=60, ahead=160)
         self._extra = self.compile_patterns("extra_patterns")
@@ -507,7 +507,7 @@ class InjectionRule(BaseRule):
         found: dict[int, list[PhraseHit]] = {}
         kinds: set[tuple[int, str]] = set()
         hits = [(owner[j], hit) for j, hit in self._matcher.scan_all(views)
-                + self._compact.scan_all(squash_all(views)) + self._i18n.scan_all(views)]
+                + self._compact.scan_all(squash_all(views))]
         hits += [(native[j][0], hit) for j, hit in self._i18n.scan_all([t for _, t in native])]
         for k, hit in hits:
             if (k, hit.phrase.key) not in kinds:
