@@ -773,7 +773,8 @@ _CONTINUES = (r"^\s?(?:(?:or|and|nor)\s)?[`'\"(\[]|^\s?(?:which|that|where|becau
 # the words before it point ahead at what is warned against ("never run: ...").
 _POINTS_AHEAD = (r"(?:^|\s)(?:run|do|use|type|write|execute|call|try|pass|set|add|commit|push"
                  r"|this|these|that|those|following|commands?|like|e\.g\.|such as|ever|things"
-                 r"|patterns?|examples?|anything|either|something|it|code|lines?|[`'\")\]])\s?$")
+                 r"|patterns?|examples?|anything|either|something|(?:do|run|use|try) it|code"
+                 r"|lines?|[`'\")\]])\s?$")
 _INTENSIFIERS = (
     r"^\s?(?:under any circumstances|ever|even once|even|please|for any reason|in any case"
     r"|at all|in production|on main|in ci|again)\b")

@@ -130,12 +130,11 @@ OVERRIDES: tuple[Phrase, ...] = (
                         "instrucciones", "instrucoes", "istruzioni", "instructies", "инструкци",
                         "указани", "інструкці"),
            r"(?:anweisungen|instruktionen|consignes|instructions|instrucciones|instrucoes"
-           r"|istruzioni|instructies|инструкци|указани|інструкці)\S*(?: \S+){0,6}? (?:sind|sont"
-           r"|son|sao|sono|zijn|больше|більше|недействительн|отменен|скасован|утратили)\S*"
-           r"(?: \S+){0,3}? ?(?:ungultig|nichtig|aufgehoben|ausser kraft|annulee|nulles|caduques"
-           r"|obsoletes|revoquees|anuladas|invalidas|ya no son validas|nulas|revogadas"
+           r"|istruzioni|instructies|инструкци|указани|інструкці)\S*(?: \S+){0,8}? (?:ungultig"
+           r"|nichtig|aufgehoben|ausser kraft|annulee|nulles|caduques|obsoletes|revoquees"
+           r"|anuladas|invalidas|no son validas|nulas|revogadas|nao sao (?:mais )?validas"
            r"|annullate|non (?:sono )?(?:piu )?valide|revocate|ongeldig|ingetrokken"
-           r"|недействительн|не действ|отменен|силу|скасован|не чинн)",
+           r"|недействительн|не действ|отменен|утратили силу|скасован|не чинн)",
            _OVERRIDE_MSG, back=60,
            accept=lambda m: re.search(
                r"vorherig|bisherig|alle|system|precedent|anterior|previ|preced|eerder|vorig"
@@ -143,7 +142,7 @@ OVERRIDES: tuple[Phrase, ...] = (
     # "you are now in developer mode" and the like.
     Phrase("role", ("开发者模式", "開發者模式", "越狱模式", "越獄模式", "开发人员模式"),
            r"(?:你|您|现在|現在)[^。.!！]{0,8}(?:开发者模式|開發者模式|越狱模式|越獄模式|开发人员模式)"
-           r"|(?:开发者模式|開發者模式|越狱模式)[^。.!！]{0,4}(?:已|被)?(?:启用|啟用|开启|開啟|激活|启动)",
+           r"|(?:开发者模式|開發者模式|越狱模式)(?:已|被)(?:启用|啟用|开启|開啟|激活|启动)",
            _ROLE_MSG, back=16),
     Phrase("role", ("開発者モード", "脱獄モード", "制限なしモード", "개발자 모드", "개발자모드"),
            r"(?:開発者モード|脱獄モード|制限なしモード)[^。.!]{0,6}(?:入|有効|起動|移行|動作|です)"
@@ -207,16 +206,15 @@ HIDES: tuple[Phrase, ...] = (
            r"|mentionne\S*)|sans (?:le |en )?(?:dire|prevenir|informer|parler|signaler|mentionner)"
            r"|cache\S*)\b(?: \S+){0,4}? (?:a |au |aux |a l'|l')?" + _PEOPLE_FR, _HIDE_MSG,
            lead=True),
-    Phrase("hide", ("no le digas", "no les digas", "no digas", "no menciones", "no le menciones",
-                    "no informes", "no avises", "no le cuentes", "no cuentes", "no comentes",
-                    "no reveles", "sin decir", "sin avisar", "sin informar", "ocult", "nao diga",
-                    "nao conte", "nao mencione", "nao informe", "nao avise", "nao revele",
-                    "sem avisar", "sem dizer", "sem informar", "esconda", "esconde"),
-           r"\b(?:no (?:le |les |se lo |se los )?(?:digas|diga|menciones|mencione|informes"
-           r"|avises|cuentes|comentes|reveles)|nao (?:lhe )?(?:diga|conte|mencione|informe"
-           r"|avise|revele)|sin (?:decir\S*|avisar\S*|informar\S*)|sem (?:avisar|dizer|informar)"
+    Phrase("hide", ("digas", "diga", "menciones", "mencione", "informes", "avises", "cuentes",
+                    "conte", "comentes", "reveles", "revele", "informe", "avise", "decir",
+                    "avisar", "informar", "dizer", "ocult", "escond"),
+           r"\b(?:no (?:le |les |se lo |se los |se la |se las )?(?:digas|diga|menciones|mencione"
+           r"|informes|avises|cuentes|comentes|reveles)|nao (?:lhe |lhes )?(?:diga|conte|mencione"
+           r"|informe|avise|revele)|sin (?:decir\S*|avisar\S*|informar\S*)|sem (?:avisar|dizer"
+           r"|informar)"
            r"|ocult\S*|escond\S*)\b(?: \S+){0,4}? (?:a |al |a los |a las |ao |aos |do |del |de los "
-           r"|a la |o |el |los )?" + _PEOPLE_ES, _HIDE_MSG, lead=True),
+           r"|a la |o |el |los )?" + _PEOPLE_ES, _HIDE_MSG, back=16),
     Phrase("hide", ("sag", "erzahl", "erwahn", "verrat", "teile", "melde", "informiere",
                     "verschweig", "verheimlich", "verberg", "ohne"),
            r"\b(?:" + _DE_TELL + r"|" + _DE_HIDE

@@ -521,6 +521,8 @@ _INSTALLERS = (r"https://(?:astral\.sh|sh\.rustup\.rs|get\.docker\.com|install\.
                r"\.org|bun\.sh|deno\.land|get\.pnpm\.io|raw\.githubusercontent\.com/(?:nvm-sh"
                r"|homebrew)/)")
 
+_SAME_SENTENCE = r"(?:[^.]|\.(?=\w))"  # a character, dots in "agents.md" included
+
 MORE_PHRASES: tuple[Phrase, ...] = (
     _lp("hide", _NEGATORS,
        r"\b(?:do not|don't|dont|never|must not|mustn't|should not|shouldn't|without|avoid)\s"
@@ -553,12 +555,14 @@ MORE_PHRASES: tuple[Phrase, ...] = (
        _APPROVE_MSG, negatable=True),
     _lp("persist", _SELF_ANCHORS,
        r"\b(?:this|these) " + _SELF_NOUN + r"\b (?:is|are) (?:permanent|immutable|irrevocable"
-       r"|undeletable|non-removable|protected|locked|sticky)\b[^.]{0,100}?\b(?:never|do not"
+       r"|undeletable|non-removable|protected|locked|sticky)\b" + _SAME_SENTENCE + r"{0,100}?"
+       r"\b(?:never|do not"
        r"|don't|must not|cannot|can't|may not|not to be) (?:be )?(?:remov|delet|edit|modif"
        r"|chang|retir|drop|eras|touch)", _PERSIST_MSG),
     _lp("persist", _SELF_ANCHORS,
-       r"\b(?:this|these) " + _SELF_NOUN + r"\b[^.]{0,160}?\b(?:if|when|whenever|once)\b"
-       r"[^.]{0,40}?\b(?:missing|gone|removed|deleted|absent|dropped)\b[^.]{0,40}?\b(?:add"
+       r"\b(?:this|these) " + _SELF_NOUN + r"\b" + _SAME_SENTENCE + r"{0,160}?\b(?:if|when"
+       r"|whenever|once)\b" + _SAME_SENTENCE + r"{0,40}?\b(?:missing|gone|removed|deleted"
+       r"|absent|dropped)\b" + _SAME_SENTENCE + r"{0,40}?\b(?:add"
        r"|put|write|copy|insert|restore|re-?add|re-?insert|re-?create)(?:s|ing)? (?:it|this|them"
        r"|these)(?: [\w'-]+){0,3}? (?:back|again)\b", _PERSIST_MSG),
     _lp("persist", "if a|if the|if any|if someone|if anyone|if you are asked|if asked|when asked|"
