@@ -182,7 +182,8 @@ PHRASES: tuple[Phrase, ...] = (
        r"\b(?:(?:you are|you're|you re|stay|remain|now|act|acting|respond|responding|answer"
        r"|behave|simulate|emulate|pretend)\b[^.\n]{0,30}\b(?:developer|dev|god|jailbreak"
        r"|jailbroken|unrestricted|dan|sudo|admin) mode|(?:developer|god|jailbreak|dan"
-       r"|unrestricted) mode (?:enabled|activated|on|output|response|polic(?:y|ies))|(?:with"
+       r"|unrestricted) mode (?:enabled|activated|on\b(?! (?:the|your|a|an|my|this|that"
+       r"|android|ios)\b)|output|response|polic(?:y|ies))|(?:with"
        r"|enable|enabling|activate|activating|enter|entering) (?:the )?(?:developer|god"
        r"|jailbreak|dan) mode\b[^.\n]{0,60}\b(?:no|without|ignore|any) (?:restrictions|limits"
        r"|filters|rules|censorship|guidelines|policies))", _ROLE_MSG, back=60),
