@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from guardian.text import Phrase
+from guardian.text import Phrase, regex
 
 _OVERRIDE_MSG = ("instruction override: {found!r} tells the model reading this lesson to drop "
                  "its real instructions, so whoever wrote the lesson takes control of the agent. "
@@ -99,10 +99,10 @@ def _words(alternatives: str) -> str:
 
 def _near(quals: str, reach: int) -> Callable[[re.Match[str]], bool]:
     """Accept a match when one of ``quals`` occurs in it or just after it."""
-    pattern = re.compile(_words(quals))
+    pattern = _words(quals)  # compiled on first use, through the shared cache
 
     def accept(m: re.Match[str]) -> bool:
-        return pattern.search(m.string, m.start(), m.end() + reach) is not None
+        return regex(pattern).search(m.string, m.start(), m.end() + reach) is not None
 
     return accept
 
