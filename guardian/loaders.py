@@ -373,14 +373,31 @@ def _problem(path: str, problem: SyntaxProblem, *, pointer_prefix: str = "") -> 
     return _error(path, problem.message, problem.position, pointer=pointer)
 
 
+_YAML_COMMENT = re.compile(r"(?:^|[ \t])#(.*)$")
+
+
+def yaml_comments(text: str, *, line_offset: int = 0) -> tuple[tuple[int, str], ...]:
+    """``(line, text)`` of every ``#`` comment in YAML source (a ``#`` inside a quoted value is
+    taken too: checking a value's text twice is harmless, missing a comment is not)."""
+    if "#" not in text:
+        return ()
+    found = []
+    for number, line in enumerate(text.split("\n"), 1 + line_offset):
+        match = _YAML_COMMENT.search(line)
+        if match and match.group(1).strip():
+            found.append((number, match.group(1).strip()))
+    return tuple(found)
+
+
 def _lessons(items: list[tuple[str, Any]], path: str, fmt: SourceFormat,
-             pointers: PointerMap, start: Callable[[int, str], Position]) -> tuple[
+             pointers: PointerMap, start: Callable[[int, str], Position],
+             *, comments: tuple[tuple[int, str], ...] = ()) -> tuple[
                  list[Lesson], list[LessonError]]:
     lessons: list[Lesson] = []
     errors: list[LessonError] = []
     for n, (prefix, item) in enumerate(items):
         line, column = start(n, prefix)
-        source = Source(path, fmt, line, column, pointers.under(prefix))
+        source = Source(path, fmt, line, column, pointers.under(prefix), comments)
         lesson, problems = lesson_from_document(item, source, pointer_prefix=prefix)
         errors.extend(problems)
         if lesson is not None:
@@ -425,6 +442,7 @@ def _read_yaml(text: str, path: str) -> tuple[list[Lesson], list[LessonError]]:
     errors = [_problem(path, p) for p in syntax_problems]
     lessons: list[Lesson] = []
     found_any = False
+    comments = yaml_comments(text)
     for doc in docs:
         if doc.value is None:
             continue  # an empty document, e.g. after a trailing '---'
@@ -437,7 +455,8 @@ def _read_yaml(text: str, path: str) -> tuple[list[Lesson], list[LessonError]]:
                   doc: YamlDocument = doc) -> Position:
             return table.get(prefix, (doc.line, doc.column))
 
-        found, problems = _lessons(items, path, "yaml", PointerMap.of(table), start)
+        found, problems = _lessons(items, path, "yaml", PointerMap.of(table), start,
+                                   comments=comments)
         lessons.extend(found)
         errors.extend(problems)
     if not found_any and not errors:
@@ -480,7 +499,8 @@ def _read_markdown(text: str, path: str) -> tuple[list[Lesson], list[LessonError
         if block is not None:
             data["code"], offset = block
             positions["/code"] = (front.body_line + offset, 1)
-    source = Source(path, "markdown", 1, 1, PointerMap.of(positions).under(""))
+    source = Source(path, "markdown", 1, 1, PointerMap.of(positions).under(""),
+                    yaml_comments(front.text, line_offset=front.line - 1))
     lesson, problems = lesson_from_document(data, source)
     return ([lesson] if lesson is not None else []), problems
 

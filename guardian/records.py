@@ -24,9 +24,15 @@ class Source:
     line: int = 1
     column: int = 1
     locate: Locator | None = None
+    #: ``(line, text)`` of comments in the file (YAML ``#`` comments). They never reach the KB
+    #: but do reach anyone (or any agent) reading the file, so the policy checks them too,
+    #: under the pseudo-pointer ``#L<line>``.
+    comments: tuple[tuple[int, str], ...] = ()
 
     def position(self, pointer: str) -> tuple[int, int]:
         """Line and column of ``pointer`` in the file, falling back to the lesson's own start."""
+        if pointer.startswith("#L") and pointer[2:].isdigit():
+            return (int(pointer[2:]), 1)
         if self.locate is not None:
             found = self.locate(pointer)
             if found is not None:

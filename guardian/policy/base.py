@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from guardian.errors import PolicyPackError
 from guardian.records import Finding, Lesson, Severity
-from guardian.text import TextField, text_fields
+from guardian.text import TextField, text_field, text_fields
 
 
 @runtime_checkable
@@ -50,6 +50,9 @@ class CheckContext:
         cached = self._fields.get(key)
         if cached is None:
             cached = text_fields(lesson.data)
+            if lesson.source is not None and lesson.source.comments:
+                cached.extend(text_field(f"#L{line}", text)
+                              for line, text in lesson.source.comments)
             self._fields[key] = cached
         return cached
 
