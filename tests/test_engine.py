@@ -199,3 +199,41 @@ class TestOverridesAndSuppressions:
                         packs=("pack.yaml",))
         with pytest.raises(RuntimeError, match="plugin bug"):
             Policy.from_config(config).check(lesson(), CheckContext())
+
+
+class TestCompiledTwins:
+    def test_every_shipped_pack_has_a_current_twin(self) -> None:
+        """Each shipped YAML pack has a JSON twin made from exactly its bytes (else: run
+        tools/compile_packs.py)."""
+        import hashlib
+        import json
+
+        from guardian.policy.engine import compiled_twin, parse_pack_yaml
+
+        for path in sorted((ROOT / "policies").glob("*.yaml")):
+            raw = path.read_bytes()
+            twin = json.loads(compiled_twin(path).read_text())
+            assert twin["yaml_sha256"] == hashlib.sha256(raw).hexdigest(), path
+            assert twin["data"] == parse_pack_yaml(str(path), raw), path
+
+    def test_stale_twin_is_ignored(self, tmp_path: Path) -> None:
+        """A twin whose hash does not match the YAML is ignored: the YAML is the source."""
+        import json
+
+        (tmp_path / "compiled").mkdir()
+        pack = write_pack(tmp_path, "name: real\nrules:\n  - id: secrets\n")
+        (tmp_path / "compiled" / "pack.json").write_text(json.dumps(
+            {"yaml_sha256": "0" * 64, "data": {"name": "forged", "rules": [{"id": "x"}]}}))
+        assert load_pack(str(pack), tmp_path).name == "real"
+
+    def test_check_does_not_import_yaml_for_json_lessons(self) -> None:
+        """With the twin, checking a JSON lesson does not import PyYAML at all."""
+        import subprocess
+
+        lesson = str(ROOT / "examples" / "lessons" / "read-the-whole-docstring.json")
+        code = ("import sys; from guardian.cli import main; "
+                f"main(['check', '--no-kb', {lesson!r}]); "
+                "print('YAML' if 'yaml' in sys.modules else 'NOYAML')")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=False).stdout
+        assert out.strip().endswith("NOYAML"), out

@@ -109,15 +109,47 @@ def load_pack(ref: str, root: Path) -> PackInfo:
     return _parse_pack(str(path), raw)
 
 
-@cache
-def _parse_pack(origin: str, raw: bytes) -> PackInfo:
+def compiled_twin(path: Path) -> Path:
+    """Where the JSON twin of a YAML pack lives (``policies/compiled/<name>.json``)."""
+    return path.parent / "compiled" / f"{path.stem}.json"
+
+
+def _from_twin(origin: str, raw: bytes) -> Any:
+    """The pack's data from its JSON twin when the twin was compiled from exactly ``raw``.
+
+    Parsing YAML means importing PyYAML, a sixth of the check path's start-up budget. Shipped
+    packs come with a twin (``tools/compile_packs.py``; a test keeps them equal) that records
+    the SHA-256 of the YAML it was made from; any edit to the YAML makes the twin ignored.
+    """
+    import json
+
+    twin = compiled_twin(Path(origin))
+    try:
+        compiled = json.loads(twin.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(compiled, dict) or compiled.get("yaml_sha256") != hashlib.sha256(
+            raw).hexdigest():
+        return None
+    return compiled.get("data")
+
+
+def parse_pack_yaml(origin: str, raw: bytes) -> Any:
+    """The data of a YAML pack, parsed with PyYAML's safe loader."""
     import yaml
 
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+        return yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise PolicyPackError(f"{origin}: not a valid YAML policy pack: {exc}") from None
+
+
+@cache
+def _parse_pack(origin: str, raw: bytes) -> PackInfo:
+    data = _from_twin(origin, raw)
+    if data is None:
+        data = parse_pack_yaml(origin, raw)
     from guardian.schemas import validator
 
     errors = list(validator("policy-pack").iter_errors(data))
