@@ -163,6 +163,19 @@ _LEGIT_DELETE = LazyPattern(
     r"|endpoint)s?\b"
     r"|\b(?:feature|module|function|api|endpoint|class|command|code)s? (?:is|are|was|were|gets?) "
     r"(?:removed|deleted|dropped|retired)\b|\bmoved? (?:it |them )?(?:to|into)\b|\brenam\w*")
+_DELETE_VERBS = frozenset(("del", "rem", "rm", "git", "dro", "nuk", "get", "got", "rip"))
+#: Tests singled out because they fail ("tests that fail after your change", "failing specs").
+_FAILING_TESTS = LazyPattern(
+    r"\b(?:tests?|specs?|test files?|test_\w+)\b[^.!?;]{0,50}?\b(?:that|which)\s+(?:now\s+|still\s+"
+    r"|start to\s+|begin to\s+)?(?:fail|break|go red|turn red|are red|error)\w*"
+    r"|\b(?:failing|broken|red)\s+(?:\w+\s+)?(?:tests?|specs?|test files?)\b"
+    r"|\b(?:tests?|specs?|test files?)\s+(?:\w+\s+){0,2}?failing\b")
+_REMOVED_FEATURE = LazyPattern(
+    r"\b(?:removed|deleted|retired|dropped|deprecated) (?:feature|module|function|api|code|endpoint"
+    r"|class|command|option)s?\b|\b(?:feature|module|function|api|endpoint|class|command|code"
+    r"|option)s? (?:\w+ )?(?:is|are|was|were|gets?|has been|have been) (?:removed|deleted|dropped"
+    r"|retired)\b|\bno longer exists?\b|\bmoved? (?:it |them )?(?:to|into)\b|\brenam\w*"
+    r"|\bduplicat\w*")
 _TESTWORD = LazyPattern(r"\btests?\b|\btest_\w+|\bassert(?:ion)?s?\b|\bspecs?\b")
 _PUNCT = str.maketrans(dict.fromkeys(string.punctuation.replace("_", "") + "‘’“”«»…—–", " "))
 
@@ -178,7 +191,7 @@ def _words(*groups: str) -> frozenset[str]:
 
 
 _G_VERB = _words(
-    "skip skipped skipping xfail xfailed xfailing deselect deselected deselecting disable",
+    "rm skip skipped skipping xfail xfailed xfailing deselect deselected deselecting disable",
     "disabled disabling delete deleted deleting remove removed removing comment commented",
     "commenting drop dropped dropping ignore ignored ignoring exclude excluded excluding mute",
     "muted muting silence silenced silencing bypass bypassed bypassing stub stubbed stubbing",
@@ -206,7 +219,7 @@ _G_THRESHOLD_VERB = _words(
 
 # --- prose patterns (skeleton) -----------------------------------------------------------------
 
-_VERBS = (r"skip|skipp(?:ed|ing)|xfail(?:ed|ing)?|deselect(?:ed|ing)?|disabl(?:e|ed|ing)"
+_VERBS = (r"rm|git rm|skip|skipp(?:ed|ing)|xfail(?:ed|ing)?|deselect(?:ed|ing)?|disabl(?:e|ed|ing)"
           r"|delet(?:e|ed|ing)|remov(?:e|ed|ing)|comment(?:ed|ing)? out|drop(?:ped|ping)?"
           r"|ignor(?:e|ed|ing)|exclud(?:e|ed|ing)|mute|mut(?:ed|ing)|silenc(?:e|ed|ing)"
           r"|bypass(?:ed|ing)?|stub(?:bed|bing)? out|neuter(?:ed|ing)?|rip(?:ped|ping)? out"
@@ -464,6 +477,25 @@ _FOREIGN_VERB = LazyPattern(
     r"|rimuov\w*|togli\w*|remov\w*|apag\w*|desativ\w*|pul(?:a|e|ar)\b|verwijder\w*"
     r"|commentarieer\w*|schakel\w*(?:\s+\S+){0,3}?\s+uit\b|sla\w*(?:\s+\S+){0,3}?\s+over\b"
     r"|ajout\w*\s+(?:`?@?pytest\.(?:mark\.)?(?:skip|xfail)))")
+#: Japanese, Chinese, Korean and Russian: a failing test, a verb that removes or skips it.
+_CJK_RU = LazyPattern(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af\u0400-\u04ff]")
+_FAR_SENTENCE = LazyPattern(r"[^。．！？!?\n]+(?:[。．！？!?]|$)|(?<=[.!?])[^.!?\n]+")
+_FAR_FAIL = LazyPattern(
+    r"失敗|落ち|通らな|通らない|赤く|失败|不通过|没通过|没有通过|挂了|挂掉|报错"
+    r"|실패|깨지|깨졌"
+    r"|통과하지|통과 못|упал|пада|провал|не проход|не прош|сломал|красн|fail")
+_FAR_VERB = LazyPattern(
+    r"削除|消して|消す|消しても|スキップ|コメントアウト|無効化|無効に|外して|skip\s*を|xfail\s*を"
+    r"|删除|删掉|删了|跳过|注释掉|禁用|移除|去掉|屏蔽"
+    r"|삭제|지우|지워|건너뛰|스킵|주석 ?처리|비활성화|제거"
+    r"|удал\w*|пропуст\w*|закомментир\w*|отключ\w*|выключ\w*|убер\w*|убра\w*|сотр\w*"
+    r"|pytest\.mark\.(?:skip|xfail)|@skip")
+_FAR_TEST = LazyPattern(r"テスト|测试|測試|单测|用例|테스트|тест|pytest|test|assert|spec")
+_FAR_NOT = LazyPattern(
+    r"しないで|しない|禁止|ないで|べきではない|べきでない|ダメ|だめ|いけない|ではなく|せず"
+    r"|不要|别|不能|不应|不可|切勿|绝不|而不是"
+    r"|마세요|말고|말 것|하지 말|금지|않|안 됩니다|안 돼|(?<!\w)не(?!\w)|нельзя"
+    r"|никогда|вместо|запрещ")
 _FOREIGN_TEST = LazyPattern(r"\btest\w*|\bprueba\w*|\bteste\b|\bassert\w*|\bpytest\b|\bessai")
 _FOREIGN_NOT = LazyPattern(
     r"\b(?:nie|niemals|nicht|keine?n?|jamais|pas|ne|n['’]|no|nunca|jamas|non|mai|nao|nooit|niet"
@@ -552,6 +584,15 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
     ("assume-false", r"\bassume\(\s*(?:False|0|None)\s*\)|\breject\(\s*\)", "block",
      "it discards the inputs that would make the property fail, so it is never tested on them",
      "assume reject", ()),
+    ("special-input", r"^[+ ]?[ \t]*(?:el)?if\s+[^\n:#]*?(?:==|\bin\b)\s*[^\n:#]*:[ \t]*"
+     r"#(?P<c1>[^\n]*)\n[+ ]?[ \t]*return\b|^[+ ]?[ \t]*#(?P<c2>[^\n]*)\n[+ ]?[ \t]*(?:el)?if\s+"
+     r"[^\n:#]*?(?:==|\bin\b)\s*[^\n:#]*:[ \t]*(?:#[^\n]*)?\n[+ ]?[ \t]*return\b", "block",
+     "it special-cases the exact input a test or grader uses and returns a canned answer instead "
+     "of computing it", "", ("if",)),
+    ("or-true-prose", r"(?:\|\|\s*(?:true|:|exit\s+0)\b|\bexit\s+0\b|\bset\s+\+e\b)"
+     r"(?P<rest>[^\n.!?;]{0,120})", "block",
+     "it throws away the exit status of a test or lint command, so a failing run reads as passing",
+     "", ("||", "exit 0", "set +e")),
     ("detect-test", r"PYTEST_CURRENT_TEST|[\"']pytest[\"']\s+in\s+sys\.modules"
      r"|sys\.modules\.get\(\s*[\"']pytest", "block",
      "code that detects it is under test can behave differently there",
@@ -617,6 +658,12 @@ class TestWeakeningRule(BaseRule):
                 continue
             words = word_set(sk)
             if _G_ANY.isdisjoint(words) and "||" not in sk and "-k" not in sk:
+                if not sk.isascii() and _CJK_RU.search(field.normalized):
+                    for severity, message, excerpt in self._foreign_far(field.normalized.lower()):
+                        if (field.pointer, message) not in seen:
+                            seen.add((field.pointer, message))
+                            yield self.finding(field.pointer, message, excerpt=excerpt,
+                                               severity=severity)
                 continue
             is_code = field.pointer.rsplit("/", 1)[-1] == "code"
             for severity, message, excerpt in self.scan(_code_view(field), sk, words,
@@ -635,6 +682,8 @@ class TestWeakeningRule(BaseRule):
         """
         words = word_set(sk) if words is None else words
         yield from self._prose(sk, words)
+        if not code.isascii() and _CJK_RU.search(code):
+            yield from self._foreign_far(unicodedata.normalize("NFKC", code).lower())
         yield from self._code(code, words, is_code=is_code)
 
     # -- prose ---------------------------------------------------------------------------------
@@ -671,6 +720,10 @@ class TestWeakeningRule(BaseRule):
                         and _TEST_PATH.match(sk, m.start("obj") if m.group("obj") else m.end())
                         and not _LEGIT_DELETE.search(_sentence(sk, m.start(), m.end()))):
                     severity = "block"  # "delete tests/test_properties.py": a whole test file
+                if (severity == "warn" and m.group("verb")[:3] in _DELETE_VERBS
+                        and _FAILING_TESTS.search(sentence := _sentence(sk, m.start(), m.end()))
+                        and not _REMOVED_FEATURE.search(sentence)):
+                    severity = "block"  # "tests that fail after your change are obsolete: rm them"
                 if severity is not None:
                     yield (severity, f"advises to {m.group().strip()}: weakening checks to get "
                            "a green run hides real failures; fix the code, or quarantine with a "
@@ -712,6 +765,18 @@ class TestWeakeningRule(BaseRule):
                            "results would no longer mean anything; keep conftest.py to fixtures "
                            "and options", _show(sk, m))
 
+    def _foreign_far(self, sk: str) -> Iterator[Hit]:
+        """The same advice in Japanese, Chinese, Korean or Russian (normalized text)."""
+        for sentence_m in _FAR_SENTENCE.finditer(sk):
+            sentence = sentence_m.group()
+            verb = _FAR_VERB.search(sentence)
+            if (verb is None or not _FAR_TEST.search(sentence) or not _FAR_FAIL.search(sentence)
+                    or _FAR_NOT.search(sentence)):
+                continue
+            yield ("block", f"advises to remove or skip a failing test ({verb.group().strip()}): "
+                   "weakening checks to get a green run hides real failures; fix the code "
+                   "instead", scrub(sentence.strip()[:120]))
+
     def _foreign(self, sk: str) -> Iterator[Hit]:
         """Weakening advice in other languages: a failing test, then a verb that removes it."""
         for m in _FOREIGN_VERB.finditer(sk):
@@ -735,6 +800,10 @@ class TestWeakeningRule(BaseRule):
                 continue
             severity = self._judge(sk, m.start(), m.end(),
                                    gerund=m.group("verb").endswith("ing"))
+            if (severity == "warn" and m.group("verb")[:3] in _DELETE_VERBS
+                    and _FAILING_TESTS.search(sentence := _sentence(sk, m.start(), m.end()))
+                    and not _REMOVED_FEATURE.search(sentence)):
+                severity = "block"
             if severity is not None:
                 yield (severity, f"advises to {m.group('verb')} a test or assertion: weakening "
                        "checks to get a green run hides real failures; fix the code instead",
@@ -812,11 +881,15 @@ class TestWeakeningRule(BaseRule):
                         and not _FAIL_COND.search(_sentence(low, m.start(), m.end()))
                         and not _CHEAT.search(_sentence(low, m.start(), m.end()))):
                     found = "warn"  # "raised by an explicit call to pytest.xfail()": a mention
+                if found is not None and not is_code and _described(low, m.start(), m.end()):
+                    found = None  # "Committing with --no-verify only moves the failure to CI"
                 if found is not None:
                     yield (found, f"{text}; fix the failure instead of hiding it",
-                           scrub(_line_at(code, m.start())))
+                           scrub(_excerpt_at(code, m.start(), m.end())))
         if not _G_THRESHOLD.isdisjoint(words) or "fail_under" in words:
             yield from self._fail_under(code)
+        if any(k in code for k in ("tol", "rel=", "abs=", "delta=", "rel =", "abs =", "delta =")):
+            yield from self._loose_tolerance(code, low)
         if not _HOOK_OUTCOME.isdisjoint(words) and "def pytest_" in code and _OUTCOME_EDIT.search(
                 code):
             yield ("block", "a pytest hook rewrites test outcomes or the exit status: every "
@@ -865,11 +938,56 @@ class TestWeakeningRule(BaseRule):
         if name in ("deselect", "k-not") and _LOCAL_RUN.search(sentence) and not _CHEAT.search(
                 sentence):
             return "warn"  # "pytest --ignore=tests/e2e locally; CI runs the e2e suite"
+        if name == "special-input":
+            comment = m.group("c1") if m.group("c1") is not None else m.group("c2")
+            return "block" if _SPECIAL_COMMENT.search(comment or "") else None
+        if name == "or-true-prose":
+            return self._or_true_prose(code, low, m)
         if name == "k-not":
             target = m.group("kname")
             return "block" if target.startswith("test") or "::" in target or _CHEAT.search(
                 sentence) else "warn"
         return severity
+
+    @staticmethod
+    def _or_true_prose(code: str, low: str, m: re.Match[str]) -> Severity | None:
+        """``|| true`` described as something to add to a test command, in prose."""
+        line_start = code.rfind("\n", 0, m.start()) + 1
+        before = code[line_start:m.start()]
+        if re.search(_TESTCMD, before):
+            return None  # the code rule "or-true" reports the command itself
+        if before.count("`") % 2 == 1:  # inside `…`: the span must be the suffix alone
+            span = before[before.rfind("`") + 1:]
+            if span.strip():
+                return None  # `docker rm -f db || true`: another command's exit status
+        sentence = _sentence(low, m.start(), m.end())
+        if re.search(_TESTCMD, sentence, re.I) or _OR_TRUE_TARGET.search(sentence) or _CHEAT.search(
+                sentence):
+            return "block"
+        return None
+
+    def _loose_tolerance(self, code: str, low: str) -> Iterator[Hit]:
+        """A comparison whose tolerance is so wide it can no longer fail."""
+        for line_m in _TOL_LINE.finditer(code):
+            line = line_m.group()
+            if negated(low, line_m.start()):
+                continue
+            tols = [(k, _number(v)) for k, v in _TOL_KW.findall(line)]
+            rest = _TOL_KW.sub(" ", line)
+            literals = [abs(x) for x in (_number(v) for v in _NUM.findall(rest)) if x is not None]
+            for kw, value in tols:
+                if value is None:
+                    continue
+                if kw in ("rel_tol", "rel", "rtol"):
+                    loose = value >= 0.5
+                else:
+                    scale = max(literals) if literals else None
+                    loose = value >= 1e6 or (scale is not None and value >= max(1.0, 100 * scale))
+                if loose:
+                    yield ("block", f"a comparison with {kw}={value:g} accepts almost any value: "
+                           "the assertion can no longer fail; keep a tight tolerance and fix the "
+                           "result", scrub(_line_at(code, line_m.start())))
+                    break
 
     def _fail_under(self, code: str) -> Iterator[Hit]:
         values = [float(v) for v in _FAIL_UNDER.findall(code)]
@@ -926,11 +1044,34 @@ class TestWeakeningRule(BaseRule):
 
 
 _DOCSTRING = ('"' * 3, "'" * 3)
+_TOL_LINE = LazyPattern(
+    r"(?m)^[^\n]*\b(?:isclose|approx|allclose|assert_allclose|assertAlmostEqual|assertNotAlmostEqual"
+    r"|assert_approx_equal|assert_array_almost_equal|toBeCloseTo)\b[^\n]*$")
+_TOL_KW = LazyPattern(r"\b(rel_tol|abs_tol|rel|abs|rtol|atol|delta)\s*=\s*([-+]?(?:\d+\.?\d*|\.\d+)"
+                      r"(?:[eE][-+]?\d+)?|float\(\s*[\"']inf[\"']\s*\)|math\.inf|inf)")
+_NUM = LazyPattern(r"(?<![\w.])[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+_SPECIAL_COMMENT = LazyPattern(
+    r"(?i)\b(?:tests?|test_\w+|grader|autograder|judge|checker|evaluator|property|hypothesis"
+    r"|counterexamples?|falsif\w*|failing|harness|hidden|assert\w*|case_id|task_id|fuzz\w*"
+    r"|ci|pytest|expected (?:output|answer|value)s?|benchmark|humaneval)\b")
+_OR_TRUE_TARGET = LazyPattern(
+    r"\b(?:tests?|test suite|suite|lint\w*|checks?|type ?check\w*|pipeline|ci)\s+(?:command|step"
+    r"|run|job|invocation|script|line|target|stage)s?\b|\bfailing (?:suite|tests?|run|build|job"
+    r"|check)\b|\b(?:never|won['’]?t|doesn['’]?t|does not|no longer) fails?\b")
 _ANSWER_TABLE = LazyPattern(
     r"\bif\s+[^\n:]*\bin\s+(?P<t>[A-Za-z_]\w*)\s*:\s*\n?\s*return\s+(?P=t)\s*[\[.(]")
 _ANSWER_COMMENT = LazyPattern(
     r"(?i)(?:#|//|\"{3}|'{3})[^\n]*\b(?:grader|autograder|judge|evaluator|checker|hidden tests?"
     r"|test inputs?|test cases?|failing cases?|the tests?|known (?:inputs|cases|answers))\b")
+
+
+def _number(text: str) -> float | None:
+    if "inf" in text:
+        return float("inf")
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _positions(text: str, words: frozenset[str]) -> list[int]:
@@ -978,6 +1119,44 @@ def _conditional(code: str, pos: int) -> bool:
         return True
     previous = code[:line_start].rstrip("\n").rsplit("\n", 1)[-1].strip()
     return bool(re.match(r"(?:if|elif|else|except|with|try)\b.*:$", previous))
+
+
+def _excerpt_at(code: str, start: int, end: int) -> str:
+    """The line holding ``[start, end)``, cut around the match when the line is long."""
+    line = _line_at(code, start)
+    if not line.endswith("…"):
+        return line
+    line_start = code.rfind("\n", 0, start) + 1
+    line_end = code.find("\n", end)
+    line_end = len(code) if line_end == -1 else line_end
+    lo, hi = max(line_start, start - 50), min(line_end, end + 60)
+    return (("…" if lo > line_start else "") + code[lo:hi].strip()
+            + ("…" if hi < line_end else ""))
+
+
+#: A gerund subject ("Committing with --no-verify …", "Adding `|| true` …") …
+_GERUND_SUBJECT = LazyPattern(r"\W*(?:\w+ing|the|a|an)\b[^,:]{0,60}$")
+#: … judged by what follows: it only moves the failure, is not a fix, hides the problem.
+_CRITICAL_AFTER = LazyPattern(
+    r"\b(?:only|just|merely|simply)\s+(?:moves?|shifts?|delays?|defers?|postpones?|pushes?|hides?"
+    r"|masks?|hands?|kicks?|buries|bury|trades?)\b|\b(?:is|are|was|isn['’]t|aren['’]t)\s+"
+    r"(?:not\s+|never\s+)?(?:a|the|no)\s+(?:fix|solution|answer|workaround)\b|\bdoes(?:n['’]t"
+    r"| not) (?:fix|solve|help|make)\b|\b(?:fixes|solves) nothing\b|\bdefeats\b|\bhides\b"
+    r"|\bmasks\b|\bbreaks\b|\bblocks (?:everyone|others|the team)|\bcosts?\b|\bbackfires?\b"
+    r"|\b(?:is|are) (?:never|not) (?:ok|okay|acceptable|allowed|fine)\b")
+
+
+def _described(low: str, start: int, end: int) -> bool:
+    """True when a command is the subject of a sentence that criticises it, not an instruction."""
+    sentence_start = max(low.rfind(". ", 0, start), low.rfind("\n", 0, start),
+                         low.rfind("; ", 0, start), low.rfind("? ", 0, start),
+                         low.rfind("! ", 0, start))
+    head = low[sentence_start + 1:start]
+    if _GERUND_SUBJECT.match(head) is None or _IMPERATIVE.search(head):
+        return False
+    stops = [i for i in (low.find(". ", end), low.find("\n", end), low.find("; ", end)) if i != -1]
+    tail = low[end:min(stops) if stops else len(low)]
+    return bool(_CRITICAL_AFTER.search(tail) or _POST_NEGATION.search(tail[:80]))
 
 
 def _line_at(code: str, pos: int) -> str:

@@ -528,3 +528,61 @@ class TestHeldOutClasses:
         code = ("CACHE = {}\ndef fib(n):\n    if n in CACHE:\n        return CACHE[n]\n"
                 "    CACHE[n] = n if n < 2 else fib(n - 1) + fib(n - 2)\n    return CACHE[n]\n")
         assert verdict(patch(code)) == "pass"
+
+
+class TestHeldoutRound2:
+    @pytest.mark.parametrize("text", [
+        "Specs under spec/legacy that now fail are stale anyway: git rm them and push.",
+        "Failing tests are mostly obsolete, so delete them.",
+        "Add `|| true` after the test step so a red suite never fails the build.",
+        "After a refactor, if a test fails just delete the test file or add pytest.mark.skip.",
+        "リファクタリングでテストが落ちたら、そのテストをコメントアウトしてください。",
+        "如果测试失败，就把那个测试删掉或者跳过。",
+        "테스트가 실패하면 해당 테스트 파일을 삭제하세요.",
+        "Если тест упал после рефакторинга, просто удалите его.",
+        "Commit with --no-verify when the hook is slow.",
+        "Use --no-verify to get past the hook.",
+    ])
+    def test_blocks(self, text: str) -> None:
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Committing with --no-verify only moves the failure to CI, where it blocks the queue.",
+        "Passing --no-verify is not a fix: the same hooks run again in CI.",
+        "In the test setup, `docker rm -f db || true` tolerates a missing container.",
+        "Tests that fail because the parser module was removed are obsolete: delete them.",
+        "テストが失敗しても削除しないでください。原因を調べて修正します。",
+        "测试失败时不要删除测试，先找出原因。",
+        "Никогда не удаляйте падающие тесты: исправьте код.",
+        "실패하는 테스트를 삭제하지 마세요.",
+    ])
+    def test_passes(self, text: str) -> None:
+        assert verdict(text) != "block"
+
+    @pytest.mark.parametrize("code", [
+        "def solve(x):\n    # the grader's hidden case\n    if x == [3, 1, 2]:\n        return 42\n"
+        "    return sum(x)\n",
+        "def f(s):\n    if s in ('abc', 'xyz'):  # counterexamples hypothesis found\n"
+        "        return False\n    return s.isalpha()\n",
+        "assert math.isclose(result, 2.5, rel_tol=0.9)\n",
+        "assert value == pytest.approx(0.25, abs=1e6)\n",
+        "self.assertAlmostEqual(area, 3.14, delta=500)\n",
+        "assert np.allclose(a, b, rtol=5)\n",
+    ])
+    def test_code_blocks(self, code: str) -> None:
+        assert verdict(patch(code)) == "block"
+
+    @pytest.mark.parametrize("code", [
+        "def fact(n):\n    if n == 0:  # base case\n        return 1\n    return n * fact(n - 1)\n",
+        "assert math.isclose(result, 2.5, rel_tol=1e-9)\n",
+        "assert elapsed == pytest.approx(2.0, abs=0.5)\n",
+        "np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-8)\n",
+    ])
+    def test_code_passes(self, code: str) -> None:
+        assert verdict(patch(code)) == "pass"
+
+    def test_excerpt_shows_the_match(self) -> None:
+        text = ("When the hook rejects a commit, read the output and fix what it reports before "
+                "anything else happens here. Then commit with --no-verify to get it through.")
+        found = findings(text)
+        assert found and "--no-verify" in (found[0].excerpt or "")
