@@ -85,6 +85,8 @@ class Analyzer(StringChecks):
             names = ", ".join(sorted(self.secret_names)[:3])
             self.hit(self.dynamic_env_read, "environ", f"reads environment variables by "
                      f"computed name while listing secret names ({names})")
+        if not any(h.category in _SENDS for h in self.hits):  # os.environ.get("API_KEY") is
+            self.hits = [h for h in self.hits if h.category != "secret-env"]  # the advice
         return self.hits
 
     def _check_reference(self, node: ast.Name | ast.Attribute) -> None:
@@ -383,6 +385,10 @@ class Analyzer(StringChecks):
                  target.id in self.aliases):
             self.hit(node, "monkeypatch", f"{name}({base}, {attr!r}) patches a module other "
                      "code relies on", name=full, soft=True)
+
+
+#: What makes reading a secret-looking variable worth reporting: code that could send it on.
+_SENDS = frozenset(("network", "process", "dynamic", "environ"))
 
 
 def _always(values: Sequence[ast.expr | None]) -> bool | None:

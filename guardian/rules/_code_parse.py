@@ -107,3 +107,65 @@ def token_scan(source: str) -> list[Hit]:
                 hits.append(Hit(line, col + 1, "import", f"{name} reaches interpreter internals"))
         i = j
     return hits
+
+
+#: Lines that only another language writes: (language, pattern), judged line by line.
+_FOREIGN_STRONG: tuple[tuple[str, str], ...] = (
+    ("shell", r"#!\s*/(?:usr/)?bin/(?:env\s+)?(?:ba|z|k|da)?sh\b"),
+    ("JavaScript", r"#!\s*/usr/bin/env\s+(?:node|deno|bun)\b"),
+    ("shell", r"\s*set\s+[-+][eEuxo]+(?:\s+pipefail)?\s*$"),
+    ("shell", r"\s*(?:fi|done|esac|then|do)\s*$"),
+    ("shell", r"\s*(?:if|while)\s+\[\[?\s"),
+    ("Go", r"package\s+\w+\s*$"),
+    ("Go", r"func\s+(?:\([^)]*\)\s*)?\w+\s*\([^)]*\)[^{]*\{\s*$"),
+    ("Go", r".*\b\w+\s*:=\s*"),
+    ("JavaScript", r"\s*(?:export\s+)?(?:const|let|var)\s+[\w${}\[\], ]+\s*=\s*[^=].*;\s*$"),
+    ("JavaScript", r"\s*(?:let|var)\s+\w+\s*;\s*$"),
+    ("JavaScript", r"\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*\w*\s*\("
+                   r"[^)]*\)\s*\{"),
+    ("JavaScript", r"\s*import\s+(?:\{[^}]*\}|\*\s+as\s+\w+|\w+)\s+from\s+['\"]"),
+    ("JavaScript", r".*\)\s*=>\s*\{?\s*$"),
+    ("TypeScript", r"\s*(?:export\s+)?(?:interface|type)\s+\w+(?:<[^>]*>)?\s*(?:=|\{)"),
+    ("Rust", r"\s*(?:pub\s+)?fn\s+\w+\s*(?:<[^>]*>)?\s*\([^)]*\)\s*(?:->\s*[^{]+)?\{\s*$"),
+    ("Rust", r"\s*(?:let\s+mut\s+\w+|use\s+\w+(?:::\w+)+;|impl(?:<[^>]*>)?\s+\w+)"),
+    ("Java/C", r"\s*(?:public|private|protected)\s+(?:static\s+)?(?:final\s+)?[\w<>\[\],]+\s+\w+"
+               r"\s*\([^)]*\)\s*(?:throws\s+[\w, ]+)?\{?\s*$"),
+    ("C", r"\s*#\s*include\s*[<\"]"),
+    ("C", r"\s*(?:int|void|char|static\s+\w+)\s+\**\w+\s*\([^)]*\)\s*\{?\s*$"),
+)
+#: Weaker hints: a line ending in ``;`` ``{`` or ``}``, ``//`` comments, shell pipelines.
+_FOREIGN_WEAK = r"[^#\n]*(?:;|\{|\})\s*$|\s*//|\s*\}|[^#\n]*\|\s*(?:grep|sed|awk|xargs|sort|tee)\b"
+
+
+@cache
+def _foreign_res() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str]]:
+    return ([(lang, re.compile(p)) for lang, p in _FOREIGN_STRONG], re.compile(_FOREIGN_WEAK))
+
+
+def other_language(source: str) -> str | None:
+    """The language ``source`` is clearly written in when it is not Python, else None.
+
+    Two lines that only that language writes, or one such line and enough lines ending in
+    braces or semicolons. Python that merely fails to parse has neither.
+    """
+    strong, weak = _foreign_res()
+    votes: dict[str, int] = {}
+    weak_lines = lines = 0
+    for line in source.split("\n")[:400]:
+        if not line.strip():
+            continue
+        lines += 1
+        for lang, pattern in strong:
+            if pattern.match(line):
+                votes[lang] = votes.get(lang, 0) + 1
+                break
+        else:
+            if weak.match(line):
+                weak_lines += 1
+    if not votes:
+        return None
+    lang = max(votes.items(), key=lambda kv: kv[1])[0]
+    total = sum(votes.values())
+    if total >= 2 or (total == 1 and weak_lines >= 1) or (total == 1 and lines <= 2):
+        return lang
+    return None

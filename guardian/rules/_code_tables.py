@@ -236,6 +236,8 @@ def canon(name: str) -> str:
 def classify(name: str) -> Danger | None:
     """The danger of a dotted name (``subprocess.run``), matching it or any parent module."""
     name = canon(name)
+    if name in _INERT:
+        return None
     parts = name.split(".")
     for end in range(len(parts), 0, -1):
         prefix = ".".join(parts[:end])
@@ -254,6 +256,14 @@ def classify(name: str) -> Danger | None:
     return None
 
 
+#: Names inside a network module that open nothing: settings objects and exception classes.
+_INERT = frozenset(
+    f"{module}.{name}" for module in ("httpx", "requests", "aiohttp", "urllib3")
+    for name in ("Timeout", "Limits", "URL", "Headers", "ClientTimeout", "HTTPError",
+                 "RequestError", "TimeoutException", "ConnectError", "HTTPStatusError",
+                 "RequestException", "ConnectionError", "codes", "Retry",
+                 "exceptions.RequestException", "exceptions.HTTPError",
+                 "exceptions.Timeout", "exceptions.ConnectionError", "util.Retry"))
 _REACHABLE_ROOTS = frozenset({"os", "sys", "subprocess", "builtins", "socket", "posix", "nt",
                               "pty", "importlib", "ctypes", "pickle", "marshal", "shutil"})
 

@@ -29,7 +29,7 @@ from guardian.records import Finding, Lesson, Severity
 from guardian.rules._code_checks import Analyzer, analyse
 from guardian.rules._code_extract import CodeBlock, code_blocks, fenced_blocks, split_lines
 from guardian.rules._code_fold import TooDeep
-from guardian.rules._code_parse import Hit, parse, token_scan
+from guardian.rules._code_parse import Hit, other_language, parse, token_scan
 from guardian.rules._code_tables import CATEGORIES, classify
 from guardian.text import excerpt as _excerpt
 
@@ -79,6 +79,11 @@ class CodePayloadRule(BaseRule):
             assert error is not None
             if block.tagged:
                 error.soft = not block.strict
+                lang = other_language(block.source) if error.text.startswith(
+                    "does not parse as Python") else None
+                if lang is not None:  # Go, JavaScript, shell: not ours to parse
+                    error = Hit(error.line, error.col, "syntax", f"looks like {lang}, not "
+                                f"Python: not analysed as Python ({error.text})", soft=True)
                 hits = [error, *token_scan(block.source)]
             else:  # an untagged fence that is not Python (shell, output): only dotted
                 hits = token_scan(block.source)  # names, calls and imports of Python count

