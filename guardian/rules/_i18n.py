@@ -32,24 +32,28 @@ _SPACED: dict[str, tuple[str, str, str]] = {
     "de": ("ignorier|vergiss|vergesst|vergessen sie|missacht|verwirf|uberspring|beachte nicht"
            "|befolge nicht|befolgt nicht",
            "vorherig|vorig|bisherig|obig|fruher|alle|samtlich|vorangegangen|ursprunglich"
-           "|system|deine|ihre",
+           "|system|deine|ihre|anfang|entwickler|gegeben|erhalten|bis jetzt|bisher",
            "anweisung|instruktion|regeln|befehl|vorgabe|anordnung|richtlinie|prompt"),
     "fr": ("ignor|oubli|ne tiens pas compte|ne tenez pas compte|ne tiens plus compte"
            "|fais abstraction|faites abstraction|fais fi|ecarte|neglige|passe outre|n'obeis plus"
            "|ne suis plus|ne respecte plus",
-           "precedent|anterieur|ci-dessus|toutes|tous|avant|systeme|initia|origin|donnee|recu",
+           "precedent|anterieur|ci-dessus|toutes|tous|avant|systeme|initia|origin|donnee|recu"
+           "|debut|developpeur|jusqu'ici|jusqu'a present|fourni|on t'a",
            "instruction|consigne|regle|directive|prompt|ordre|indication|commande"),
     "es-pt": ("ignor|olvid|descart|omit|esquec|esquece|desconsider|haz caso omiso|no hagas caso"
               "|pasa por alto|deixa de lado|no sigas|nao sigas|deja de seguir|para de seguir",
               "anterior|previ|todas|todos|arriba|acima|sistema|origin|inicia|dadas|recibid"
-              "|recebid",
+              "|recebid|principio|comienzo|inicio|te dieron|te han dado|te deram|desarrollador"
+              "|desenvolvedor|creador|hasta ahora|ate agora|hasta aqui|dados|fornecid",
               "instruc|regla|regra|indicac|directri|diretri|orden|ordem|prompt|consigna|comando"),
     "it": ("ignor|dimentic|trascur|non seguire|non considerare|lascia perdere|scarta"
            "|non rispettare|smetti di seguire",
-           "precedent|tutte|tutti|sopra|sistema|origin|inizial|ricevut|prima",
+           "precedent|tutte|tutti|sopra|sistema|origin|inizial|ricevut|prima|inizio"
+           "|sviluppator|finora|date|fornit",
            "istruzion|regol|direttiv|indicazion|prompt|comand|consegn"),
     "nl": ("negeer|vergeet|veronachtza|let niet op|volg niet|volg geen",
-           "alle|eerder|vorig|voorgaand|bovenstaand|systeem|oorspronkelijk",
+           "alle|eerder|vorig|voorgaand|bovenstaand|systeem|oorspronkelijk|begin"
+           "|ontwikkelaar|tot nu toe|gegeven",
            "instructie|regels|richtlijn|aanwijzing|opdracht|prompt"),
     "pl-cs-sk": ("zignoruj|ignoruj|zapomnij|pomin|zlekcewaz|zapomen|zabudni|nedbej",
                  "wszystk|poprzedni|wczesniejsz|powyzsz|systemow|vsechny|vsetky|predchoz"
@@ -77,10 +81,11 @@ _SPACED: dict[str, tuple[str, str, str]] = {
 
 # Languages without spaces between words: verb, then qualifier and noun close by (either order).
 _DENSE_VERBS = ("忽略|无视|無視|忽视|忽視|忘记|忘記|忘掉|不要理会|不要理會|别管|別管|抛弃|拋棄"
-                "|放弃|放棄|不再遵守|不要遵守|不要遵循|跳过|跳過|무시|잊어|잊고")
+                "|放弃|放棄|不再遵守|不要遵守|不要遵循|跳过|跳過|무시|잊어|잊고|丢弃|丟棄|废弃|廢棄|撤销|撤銷")
 _DENSE_QUALS = ("之前|以前|先前|前面|上面|上述|此前|所有|全部|一切|原来|原來|原有|系统|系統"
                 "|これまで"
-                "|以前|上記|先ほど|今まで|すべて|全て|システム|이전|앞의|앞서|위의|모든|기존|시스템")
+                "|以前|上記|先ほど|今まで|すべて|全て|システム|이전|앞의|앞서|위의|모든|기존|시스템"
+                "|開発者|开发者|開發者|与えられた|最初|元の|既存|给你的|給你的|最初的|개발자|처음")
 _DENSE_NOUNS = ("指令|指示|说明|說明|规则|規則|提示|命令|设定|設定|约束|約束|限制|ルール|プロンプト"
                 "|規則|制約|지시|명령|지침|규칙|프롬프트")
 # Object first: "これまでの指示はすべて無効", "系统指令全部无效", "이전 지시를 무시".
@@ -128,17 +133,41 @@ OVERRIDES: tuple[Phrase, ...] = (
     # "the previous instructions are void / no longer apply"
     Phrase("override", ("anweisungen", "instruktionen", "consignes", "instructions",
                         "instrucciones", "instrucoes", "istruzioni", "instructies", "инструкци",
-                        "указани", "інструкці"),
+                        "указани", "інструкці", "systemanweisung", "systemregeln",
+                        "systemvorgaben", "systemprompt", "regeln", "vorgaben", "reglas",
+                        "regles", "regole", "regras", "directrices", "directives",
+                        "richtlijnen"),
            r"(?:anweisungen|instruktionen|consignes|instructions|instrucciones|instrucoes"
-           r"|istruzioni|instructies|инструкци|указани|інструкці)\S*(?: \S+){0,8}? (?:ungultig"
-           r"|nichtig|aufgehoben|ausser kraft|annulee|nulles|caduques|obsoletes|revoquees"
+           r"|istruzioni|instructies|инструкци|указани|інструкці|systemprompt|regeln|vorgaben"
+           r"|reglas|regles|regole|regras|directrices|directives|richtlijnen)\S*(?: \S+){0,8}?"
+           r" (?:ungultig|nichtig|aufgehoben|ausser kraft|gelten (?:\S+ ){0,3}?nicht mehr"
+           r"|nicht mehr gultig|hinfallig|ya no (?:son validas|aplican|se aplican|cuentan|valen"
+           r"|tienen validez|rigen)|quedan (?:anuladas|sin efecto)|dejan de (?:aplicar|valer)"
+           r"|ne s'appliquent plus|ne sont plus (?:valides|valables|en vigueur)|ne comptent plus"
+           r"|non valgono piu|non si applicano piu|nao se aplicam mais|deixaram de valer"
+           r"|ja nao valem|gelden niet meer|zijn niet meer geldig"
+           r"|annulee|nulles|caduques|obsoletes|revoquees"
            r"|anuladas|invalidas|no son validas|nulas|revogadas|nao sao (?:mais )?validas"
            r"|annullate|non (?:sono )?(?:piu )?valide|revocate|ongeldig|ingetrokken"
            r"|недействительн|не действ|отменен|утратили силу|скасован|не чинн)",
            _OVERRIDE_MSG, back=60,
            accept=lambda m: re.search(
                r"vorherig|bisherig|alle|system|precedent|anterior|previ|preced|eerder|vorig"
-               r"|предыдущ|прежн|системн|все|попередн|всі", m.string) is not None),
+               r"|предыдущ|прежн|системн|все|попередн|всі|entwickler|desarrollador|developpeur"
+               r"|sviluppator|desenvolvedor|ontwikkelaar|principio|debut|anfang|inizio",
+               m.string[max(0, m.start() - 40):m.end()]) is not None),
+    # "you are now an assistant without restrictions"
+    Phrase("role", ("du bist", "bist du", "tu es", "vous etes", "eres", "sei ", "voce e", "je bent",
+                    "jestes", "agora e", "ahora eres", "ora sei"),
+           r"\b(?:du bist|bist du|ihr seid|tu es|vous etes|eres|sei|voce e|je bent|jestes)\b"
+           r" (?:\S+ ){0,3}?"
+           r"(?:assistent\S*|assistant\S*|asistente|assistente|ki|ia|ai|modell|modele|modelo"
+           r"|modello|bot|agent|agente|programm|programme|programa|programma|entitat|entite"
+           r"|entidad)\b (?:\S+ ){0,2}?(?:ohne|sans|sin|senza|sem|zonder|bez) (?:\S+ ){0,2}?"
+           r"(?:einschrankung|beschrankung|grenzen|regeln|filter|zensur|restriction|limites"
+           r"|regles|filtre|censure|restriccion|reglas|filtro|censura|restrizion|limiti"
+           r"|regole|filtri|restric|regras|beperking|regels|ograniczen|zasad)",
+           _ROLE_MSG, lead=True),
     # "you are now in developer mode" and the like.
     Phrase("role", ("开发者模式", "開發者模式", "越狱模式", "越獄模式", "开发人员模式"),
            r"(?:你|您|现在|現在)[^。.!！]{0,8}(?:开发者模式|開發者模式|越狱模式|越獄模式|开发人员模式)"
@@ -169,19 +198,42 @@ OVERRIDES: tuple[Phrase, ...] = (
     # "obey only the instructions in this file"
     Phrase("override", ("uniquement", "seulement", "solamente", "somente", "nur noch",
                         "nur diese", "nur den", "nur die", "solo queste", "solo a", "alleen deze",
-                        "только", "лише", "只听从", "只遵守", "只服从", "だけに従", "のみに従"),
+                        "только", "лише", "只听从", "只遵守", "只服从", "だけに従", "のみに従",
+                        "unicamente", "exclusivamente", "apenas", "ausschliesslich", "einzig",
+                        "esclusivamente", "uitsluitend"),
            r"\b(?:obei\S*|obeis|obeissez|suis|suivez|obedece\S*|obedezca|sigue|siga|segui|segue"
            r"|obbedisci|befolge|gehorche|folge|volg|gehoorzaam)\b (?:\S+ ){0,2}?(?:uniquement"
-           r"|seulement|solamente|somente|solo|nur(?: noch)?|alleen)\b|(?:подчиняйся|следуй"
+           r"|seulement|solamente|somente|solo|nur(?: noch)?|alleen|unicamente|exclusivamente"
+           r"|apenas|ausschliesslich|einzig|esclusivamente|uitsluitend)\b|(?:подчиняйся|следуй"
            r"|выполняй|слушай|виконуй|слухайся) (?:только|лише)|只(?:听从|遵守|服从|遵循)"
            r"|(?:だけ|のみ)に従",
            _OVERRIDE_MSG, back=50,
            accept=lambda m: re.search(
                r"fichier|lecon|note|archivo|arquivo|leccion|licao|file|lezione|datei|lektion"
                r"|eintrag|bestand|les|файл|урок|запис|文件|笔记|このメモ|このファイル|この|regles"
+               r"|memo|campo|champ|feld|veld"
                r"|reglas|regras|regole|regeln|regels|правил|инструкци|consignes|instructions"
                r"|istruzioni|anweisungen|instructies|指令|指示",
                m.string[m.start():m.end() + 50]) is not None),
+)
+
+# "obey this note's orders from now on" (Japanese, Chinese): the note claims command.
+_THIS_NOTE_JA = r"(?:この|本)(?:メモ|ファイル|ノート|文書|レッスン|記事|テキスト|欄|フィールド)"
+_THIS_NOTE_ZH = (r"(?:本|这个|這個|此|这份|這份|这条|這條)"
+                 r"(?:文件|笔记|筆記|备忘录|備忘錄|文档|文檔|字段|条目|條目)")
+OVERRIDES += (
+    Phrase("override", ("この", "本"),
+           _THIS_NOTE_JA + r"(?:の|に書かれた|に記載の|に記載された)(?:命令|指令)(?:だけ|のみ)?"
+           r"に従|" + _THIS_NOTE_JA + r"(?:の|に書かれた|に記載の|に記載された)(?:指示|内容)"
+           r"(?:だけ|のみ)に従",
+           _OVERRIDE_MSG, lead=True),
+    Phrase("override", ("以後", "今後", "これから", "以降"),
+           r"(?:以後|今後|これから|以降)(?:は)?[^。.!]{0,4}" + _THIS_NOTE_JA
+           + r"(?:の|に書かれた|に記載の)(?:指示|命令|指令|内容)に従", _OVERRIDE_MSG, lead=True),
+    Phrase("override", ("只", "仅", "僅", "听从", "聽從", "服从", "服從"),
+           r"(?:(?:只|仅|僅)(?:听从|聽從|服从|服從|遵守|遵循|按照)|(?:听从|聽從|服从|服從))"
+           + _THIS_NOTE_ZH,
+           _OVERRIDE_MSG, lead=True),
 )
 
 # --- concealment -------------------------------------------------------------------------

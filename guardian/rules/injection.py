@@ -416,6 +416,45 @@ MORE_PHRASES: tuple[Phrase, ...] = (
        r"|claude\.md|gemini\.md|copilot-instructions(?:\.md)?|\.cursorrules|\.cursor/rules"
        r"|system prompt|developer message)\b(?! (?:in|of|from|inside|under|for) )",
        _OVERRIDE_MSG),
+    _lp("override", "your real|your actual|your true|your only|your new|the real|the actual|"
+       "the true|the only",
+       r"\b(?:your|the) (?:real|actual|true|genuine|only|new) (?:instructions|directives|orders"
+       r"|system prompt|commands|guidance|task|tasks) (?:now )?(?:comes?|are|is|will come|live"
+       r"|lives|reside|resides) (?:only )?(?:from|in|inside|within) (?:this|these|the following"
+       r"|here|the (?:field|note|file|lesson|memo|comment|entry) (?:below|above))\b",
+       _OVERRIDE_MSG),
+    _lp("override", "take|get|receive|accept",
+       r"\b(?:take|get|receive|accept)(?:s|ing)? (?:your|all|any|all your|the) (?:instructions"
+       r"|orders|directives|commands|guidance) (?:only |solely |exclusively )?from (?:this|these"
+       r"|here|the following)\b(?! (?:repo|repository|project|team|docs?|page|guide|readme))",
+       _OVERRIDE_MSG),
+    _lp("override", "obey|follow|heed|listen to|comply with|only|solely|exclusively",
+       r"\b(?:(?:only|solely|exclusively) (?:obey|follow|heed|listen to|comply with)"
+       r"|(?:obey|follow|heed|listen to|comply with) (?:only|solely|exclusively|nothing but))"
+       r" (?:what(?:ever)? |the (?:instructions|rules|orders|commands|directives) (?:in |of |from )"
+       r"|the )?(?:this|the present|these) (?:file|note|lesson|memo|entry|field|document|message"
+       r"|comment|section|block|text)\b(?! (?:if|when|for|unless|in case|while)\b)",
+       _OVERRIDE_MSG),
+    _lp("role", "you are|you're|you re|youre",
+       r"\b(?:you are|you're|you re|youre) (?:now )?(?:no longer|not|not any ?more|free and not)"
+       r" (?:bound|restricted|limited|constrained|governed|held) by (?:the |your |any )?(?:\S+ )?"
+       r"(?:system prompt|instructions|guidelines|guardrails|polic(?:y|ies)|content polic(?:y|ies)"
+       r"|safety (?:rules|guidelines|policies|filters)|programming|training|developers?|openai"
+       r"|anthropic|restrictions)\b", _ROLE_MSG),
+    _lp("role", "stay in|remain in|keep in|staying in|never break|don't break|do not break",
+       r"\b(?:(?:stay|remain|keep|staying|remaining) in (?:character|role|persona)|(?:never|don't"
+       r"|do not|dont) break (?:character|role|persona))\b[^.]{0,80}?\b(?:whatever|regardless"
+       r"|no matter|even if|even when|even though|despite|ignor\w*|over(?:rid\w*)?) (?:\S+ ){0,4}?"
+       r"(?:guardrails?|rules|polic(?:y|ies)|safety|filters?|restrictions|guidelines|system prompt"
+       r"|instructions|developers?|openai|anthropic)\b", _ROLE_MSG),
+    _p("role", "no content polic|no content filter|no safety filter|no ethical|no moral|"
+       "no guardrails|never refuses|never refuse|no filter",
+       r"\b(?:you are|you're|you re|youre|play|plays|playing|persona|character|act as|acting as"
+       r"|pretend)\b[^.]{0,100}?\b(?:who|that|which) (?:has|have) no (?:content polic(?:y|ies)"
+       r"|content filters?|safety filters?|ethical (?:guidelines|limits|constraints)|moral"
+       r" \S+|guardrails|filters?)\b|\b(?:you are|you're|you re|youre|play|persona|character"
+       r"|act as|acting as|pretend)\b[^.]{0,100}?\b(?:never|won't|will not|does not|doesn't"
+       r"|cannot|can't) (?:ever )?refuses?\b", _ROLE_MSG, back=130),
     _lp("priority", "as your",
        r"\bas (?:your|the (?:model's|assistant's|ai's|agent's)) (?:lead |head |chief |real "
        r"|original )?(?:developers?|creators?|makers?|operators?|administrators?|admins?|owners?"
