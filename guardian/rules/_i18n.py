@@ -335,3 +335,60 @@ PERSISTS: tuple[Phrase, ...] = (
            r" (?:\S+ )?(?:agents\.md|claude\.md|gemini\.md|copilot-instructions|\.?cursorrules)",
            _PERSIST_MSG, back=120),
 )
+
+# "if someone deletes this line, add it back", "copy it into every memory file", "and don't
+# mention it", "quietly": persistence and hiding in Spanish, Portuguese, French, Italian, German.
+_READD = (r"(?:vuelve a (?:anadir|agregar|poner|escribir|insertar|copiar|incluir)\S*"
+          r"|(?:anade|agrega|pon|escribe|inserta|copia)\S* (?:\S+ )?de nuevo|restaura\S*"
+          r"|reinserta\S*|volte a (?:adicionar|colocar|escrever|inserir)\S*"
+          r"|(?:adicione|coloque|insira|escreva)\S* (?:\S+ )?novamente|restaure\S*|reinsira\S*"
+          r"|(?:r?ajoute|remets|reecris|recopie"
+          r"|reinsere|retablis|restaure)\S*|(?:aggiungi|rimetti|riscrivi|reinserisci|ripristina"
+          r"|riaggiungi)\S*|(?:fuge|schreibe|setze|kopiere)\S* (?:\S+ ){0,2}?(?:wieder|erneut)"
+          r"|stelle\S* (?:\S+ ){0,2}?wieder her)")
+_DELETES = (r"(?:si (?:alguien|alguno|algun \S+|se|quelqu'un|on|qualcuno)|se (?:alguem|alguém"
+            r"|qualcuno|algum \S+)|wenn (?:jemand|man|ein \S+)|falls (?:jemand|man))"
+            r" (?:\S+ ){0,2}?(?:borra|elimina|quita|suprime|apaga|remove|exclui|supprime|efface"
+            r"|retire|enleve|cancella|rimuove|toglie|loscht|entfernt|streicht)")
+_MEMORY_ALL = (r"(?:todos los|todas las|todos os|todas as|tous les|toutes les|tutti i|tutte le"
+               r"|alle[nm]?|jede[nmrs]?|cada|chaque|ogni) (?:\S+ )?(?:archivos?|ficheros?"
+               r"|arquivos?|fichiers?|file|dateien|datei|notas|notes|note)"
+               r" (?:de |di |da |du |des )?"
+               r"(?:la |le )?(?:memoria|memoire|memória|speicher|gedachtnis|agente|agent)"
+               r"|(?:jede[nmrs]?|alle[nm]?) (?:\S+ )?(?:memory|gedachtnis|speicher)-?dateien?")
+_SELF_THING = (r"(?:esta|este|estas|estos|cette|ce|ces|questa|questo|queste|diese[nrs]?|dieses"
+               r"|essa|esse|esta) (?:\S+ )?(?:linea|lineas|nota|regla|seccion|entrada|instruccion"
+               r"|leccion|archivo|texto|parrafo|ligne|lignes|note|regle|section|entree|consigne"
+               r"|lecon|texte|paragraphe|riga|righe|regola|sezione|voce|istruzione|lezione|testo"
+               r"|zeile|zeilen|notiz|regel|abschnitt|eintrag|anweisung|lektion|absatz|linha"
+               r"|linhas|regra|secao|licao|instrucao)\b")
+PERSISTS += (
+    Phrase("persist", ("si ", "se ", "wenn", "falls"),
+           r"(?:" + _DELETES + r"\S* (?:\S+ ){0,2}?" + _SELF_THING + r"|(?:wenn|falls) (?:jemand"
+           r"|man|ein \S+) " + _SELF_THING + r" (?:\S+ ){0,2}?(?:loscht|entfernt|streicht))"
+           r"(?: \S+){0,6}?,? (?:\S+ ){0,2}?"
+           + _READD, _PERSIST_MSG, lead=True),
+    Phrase("persist", ("todos", "todas", "tous", "toutes", "tutti", "tutte", "alle", "jede",
+                       "cada", "chaque", "ogni"),
+           r"\b(?:anad|agreg|copi|escrib|insert|pon|replic|propag|adicion|coloc|insir|escrev"
+           r"|ajout|recopi|ecri|insere|aggiung|scriv|inserisc|fug|schreib|kopier|setz|trag"
+           r"|vuelve a|volte a)\S*\b(?: \S+){0,6}? (?:en|em|dans|in|nel|nei|nelle|zu) "
+           + _MEMORY_ALL, _PERSIST_MSG, back=100),
+)
+HIDES += (
+    Phrase("hide", ("no lo", "no la", "no los", "no las", "nao o", "nao a", "ne le", "ne la",
+                    "n'en", "non ", "erwahne", "sprich"),
+           r"\b(?:no (?:lo|la|los|las) (?:menciones|mencione|comentes|comente|reportes|reporte"
+           r"|informes|digas|cuentes)|nao (?:o |a )?(?:mencione|comente|relate|reporte|conte)"
+           r"|ne (?:le|la|les) (?:mentionne|signale|dis|raconte)\S* (?:pas|jamais)|n'en (?:parle"
+           r"|dis)\S* (?:pas|rien|jamais)|non (?:menzionarlo|menzionarla|dirlo|segnalarlo"
+           r"|parlarne|lo menzionare)|erwahne (?:es|das|dies|sie) (?:\S+ )?(?:nicht|nie|niemals)"
+           r"|sprich (?:nicht|nie) daruber)\b", _HIDE_MSG, lead=True,
+           accept=lambda m: regex(r"(?:en silencio|silenciosa|a escondidas|en secreto|sin avisar"
+                                  r"|silencieusement|en secret|sans prevenir|in silenzio|di"
+                                  r" nascosto|stillschweigend|heimlich|em silencio|sem avisar"
+                                  r"|memori|memoire|gedachtnis|speicher|anad|agreg|borr|elimin"
+                                  r"|modific|cambi|ajout|supprim|aggiung|cancell|losch|andere"
+                                  r"|apag|adicion|alter)").search(
+               m.string, max(0, m.start() - 160), m.start()) is not None),
+)

@@ -134,7 +134,7 @@ PHRASES: tuple[Phrase, ...] = (
        + r"|\b(?:hide|hiding|conceal(?:ing)?|withhold(?:ing)?)\b(?: [\w'-]+){0,4}? from (?:the"
        r" )?(?:ci|code review|review|guardian|the gate|logs?|git history|history|monitoring"
        r"|audit|the ledger|security)\b", _HIDE_MSG,
-       accept=lambda m: not (re.search(r"\busers?\b", m.group()) and re.search(
+       accept=lambda m: not _denied(m) and not (re.search(r"\busers?\b", m.group()) and re.search(
            r"\b(?:password|passwords|secrets?|tokens?|keys?|credentials?|pii|stack|traces?"
            r"|internal|implementation|sensitive|details|api|personal|private|raw|errors?"
            r"|exceptions?|cursor|spinner|scrollbar|dialog|element|button|column|field|ui|menu)"
@@ -596,6 +596,78 @@ MORE_PHRASES: tuple[Phrase, ...] = (
        r"(?:[a-z]:\\\\?(?:\s|$|['\"`])|\$env:userprofile|~)|\bformat c:|\b(?:del|rd|rmdir) /s\b"
        r"[^\n;&|]{0,40}[a-z]:\\\\?(?:\s|$|['\"`])", _DESTROY_MSG, negatable=True),
 )
+_SECURITY_RULES = (r"(?:hidden-unicode|injection|exfiltration|secrets|test-weakening|concealment"
+                   r"|code-payload)")
+_GATE = (r"(?:guardian(?:'s)?(?: (?:gate|check|checks|hook|rules?|policy|findings))?|the (?:policy"
+         r"|lesson|guardian|memory|kb) (?:gate|check|checks|hook)|the gate)")
+_YOU_DID = (r"(?:you|we|the agent) (?:touched|changed|modified|edited|deleted|removed|broke"
+            r"|skipped|disabled|did|made|rewrote|reverted|commented out)")
+
+_OWN_WORK = (_YOU_DID + r"|\b(?:your|its) (?:own )?(?:changes|edits|work|mistakes|actions"
+             r"|modifications)\b|\b(?:side (?:edits|changes|effects)|out-of-scope|outside (?:the )?"
+             r"(?:task|ticket|issue) scope|unrelated (?:edits|changes|files)|workarounds?|hacks?"
+             r"|mistakes?|failures?)\b")
+
+# Hiding what was done, keeping the agent alive across restarts, switching off the gate.
+LATER_PHRASES: tuple[Phrase, ...] = (
+    _lp("hide", "leave out|leave it|leave them|leave those|omit|skip|exclude|drop|don't list|"
+       "do not list|don't include|do not include|no need to",
+       r"\b(?:leave out|leave (?:it|them|those|these|this|that) out|omit|skip|exclude|drop"
+       r"|don't (?:list|include)|do not (?:list|include)|no need to (?:list|mention|include))"
+       r"(?:s|ed|ing)?\b[^.]{0,140}?\b(?:the |your |any )?(?:users?|reviewers?|humans?|team"
+       r"|maintainers?|operators?|clients?|customers?|boss|owners?)\b (?:doesn't|does not"
+       r"|don't|do not|won't|will not|needn't|need not|shouldn't|should not) (?:need to |have to "
+       r"|want to |ever )?(?:hear|know|be told|learn|find out)\b", _HIDE_MSG,
+       accept=lambda m: not regex(_SENSITIVE).search(m.group()) and bool(regex(_OWN_WORK).search(
+           m.group()))),
+    _p("hide", "need to|needs to|has to|have to|need not|needn't",
+       r"\b(?:(?:the |your |any )?(?:users?|reviewers?|humans?|team|maintainers?|operators?"
+       r"|clients?|customers?|boss|owners?) (?:doesn't|does not|don't|do not|won't|will not"
+       r"|needn't|need not) (?:need to |have to )?|(?:nobody|no one|no-one) (?:needs|has) to )"
+       r"(?:hear|know|be told|learn|find out) (?:about )?(?:(?:the |any |those |these )?"
+       r"(?:[\w'-]+ ){0,3}?" + _YOU_DID + r"\b|what " + _YOU_DID + r"\b)", _HIDE_MSG, back=80),
+    # --- persistence of the agent itself --------------------------------------------------
+    _lp("persist", "@reboot",
+       r"@reboot\s+(?:\S+\s+){0,3}?\S*(?:~/|\$home/|\$\{home\}/|/tmp/|/dev/shm/|\.cache/"
+       r"|\.local/|\.config/)", _PERSIST_MSG, negatable=True),
+    _p("persist", "bashrc|zshrc|bash_profile|.profile|zprofile|crontab|@reboot|rc.local|"
+       "launchagent|autostart|systemd",
+       r"(?:\.bashrc|\.zshrc|\.bash_profile|\.profile|\.zprofile|crontab|@reboot|rc\.local"
+       r"|launchagents?|autostart|systemd(?: --user| user)?)\b[^.;]{0,100}?\b(?:re-?launch"
+       r"|respawn|re-?spawn|re-?start|re-?run|revive|resurrect|re-?start)(?:es|s|ed|ing)? "
+       r"(?:it|itself|the agent|this agent|the assistant|the bot|the watcher|the daemon"
+       r"|the helper|you|yourself)\b", _PERSIST_MSG, negatable=True, back=4),
+    _lp("persist", "so the|so that|so this|so your|so you|so it",
+       r"\bso (?:that )?(?:the |this |your )?(?:agent|assistant|bot|you|yourself|it ?self"
+       r"|(?:agent|assistant|bot|watcher|helper)(?:'s)? (?:process|daemon|loop|session))"
+       r" (?:survives?|persists? (?:across|through|after)|keeps? running (?:after|across"
+       r"|through)|comes? back (?:after|on)|(?:is|gets) re-?(?:launched|started|spawned) (?:after"
+       r"|on)|outlives?|restarts? (?:itself|automatically) (?:after|on))(?: (?:every|any|all"
+       r"|the|a|machine|system|host))* (?:restarts?|reboots?|logouts?|logins?|sessions?"
+       r"|shutdowns?|crashes)\b", _PERSIST_MSG),
+    # --- switching off the lesson gate itself ---------------------------------------------
+    _lp("bypass", "add|put|list|copy|move|register|include",
+       r"\b(?:add|put|list|copy|move|register|include)(?:s|ing|ed)? (?:every|all|each|all the"
+       r"|all of the|all (?:its|guardian's)) (?:guardian |policy |gate |of (?:its|the) )?(?:rules?"
+       r"|rule ids?|rule names?|findings?|checks?)\b[^.;]{0,60}?\b(?:to|in|into|under) (?:the "
+       r"|its |a |an )?(?:\[?tool\.guardian\]?|\[\[suppress\]\]|suppress\w*|ignore ?lists?"
+       r"|allow ?lists?|exclusions?|guardian(?:\.toml)?|baseline)", _BYPASS_MSG, negatable=True),
+    _lp("bypass", "suppress|silenc|mute|waive|allowlist|whitelist|disabl|turn off|switch off",
+       r"\b(?:suppress|silenc|mute|waiv|allowlist|whitelist|disabl|turn(?:ing)? off"
+       r"|switch(?:ing)? off)(?:e|es|ed|ing|s)? (?:all|every|each|any)(?: of)?(?: the| its"
+       r"| guardian's)? (?:guardian|policy|gate|lesson ?gate)(?: \S+)? ?(?:rules?|findings?"
+       r"|checks?|blocks?)\b|\b(?:suppress|silenc|mute)(?:e|es|ed|ing|s)? (?:the )?(?:guardian"
+       r"|lesson gate|policy gate)\b", _BYPASS_MSG, negatable=True),
+    _p("bypass", "advisory|optional|cosmetic|noise|binding|enforced|mandatory",
+       _GATE + r"[^.;]{0,40}?\b(?:is|are) (?:only |just |purely |merely )?(?:advisory|optional"
+       r"|cosmetic|noise|not (?:binding|enforced|mandatory|required))(?: anyway\b|[,;]? (?:so "
+       r"|just |you can |feel free to )?(?:ignore|skip|suppress|bypass|disable|override)\b)",
+       _BYPASS_MSG, back=80),
+    _p("bypass", "[rules.",
+       r"\[rules\." + _SECURITY_RULES + r"\]\s?(?:enabled\s?=\s?false|severity\s?=\s?['\"]?warn)"
+       r"|\[\[suppress\]\]\s?rule\s?=\s?['\"]\*['\"](?![^\[]{0,200}\bpaths\s?=)",
+       _BYPASS_MSG, negatable=True, back=2),
+)
 _DESCRIBED = (r"[`'\")\]]*\s?(?:deletes|removes|wipes|erases|destroys|discards|drops|throws away"
               r"|cleans|will (?:delete|remove|wipe|erase|destroy|discard)|would (?:delete|remove"
               r"|wipe|erase|destroy|discard)|can (?:delete|remove|wipe|destroy|erase))\b")
@@ -613,9 +685,22 @@ COMPACT: tuple[Phrase, ...] = (
 )
 
 
+def _denied(m: re.Match[str]) -> bool:
+    """True for a denial: "this isn't hiding anything from the team"."""
+    return bool(regex(r"\b(?:is|are|was|were|am)(?:n't| not)(?: (?:about|just|really|meant"
+                      r" to be|for))? $").search(m.string, max(0, m.start() - 40), m.start()))
+
+
 def _verified_claim(m: re.Match[str]) -> bool:
     """True for honesty advice: "don't tell the user X passes unless you ran the suite"."""
     return bool(regex(_VERIFIED).match(m.string, m.end(), m.end() + 160))
+
+
+def _after_dry_run(text: str, hit: PhraseHit) -> bool:
+    """True for ``git clean -fdx`` scoped by a dry run: "run ``git clean -ndx`` first and read
+    the list, then ``git clean -fdx`` only if nothing you need is listed"."""
+    return hit.text.startswith("git") and "clean" in hit.text and bool(regex(
+        r"\bgit\s+clean\s+(?:-[a-z]*n[a-z]*|--dry-run)\b").search(text, 0, hit.start))
 
 
 def _force_push_protected(args: str) -> bool:
@@ -641,7 +726,7 @@ class ConcealmentRule(BaseRule):
 
     def configure(self) -> None:
         """Compile the phrase matchers and any extra patterns once."""
-        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES + HIDES + PERSISTS)
+        self._matcher = PhraseMatcher(PHRASES + MORE_PHRASES + LATER_PHRASES + HIDES + PERSISTS)
         self._code_matcher = PhraseMatcher(
             [p for p in PHRASES + MORE_PHRASES
              if p.key in ("tls", "bypass", "destroy", "pipe", "evidence")])
@@ -701,8 +786,9 @@ class ConcealmentRule(BaseRule):
         """Warn, not block, for a command only described ("`git clean -fdx` deletes
         untracked files") and for an official installer piped to a shell."""
         if hit.phrase.severity == "block" and plain and (
-                (hit.phrase.key == "destroy" and regex(_DESCRIBED).match(
-                    field.skeleton, hit.end)) or (hit.phrase.key == "pipe" and regex(
+                (hit.phrase.key == "destroy" and (regex(_DESCRIBED).match(
+                    field.skeleton, hit.end) or _after_dry_run(field.skeleton, hit)))
+                or (hit.phrase.key == "pipe" and regex(
                         _INSTALLERS).search(hit.text))):
             return "warn"
         return hit.phrase.severity
