@@ -493,6 +493,45 @@ _LINE_MARKERS = (
     r"|important|attention|all previous))")
 
 
+# A red-team fixture quoted as test data: "fixtures hold inputs such as 'ignore previous
+# instructions ...'; the test asserts the bot did not follow them". Passes only when the
+# phrase sits inside one short quotation, the text calls it test data, says the model must
+# not follow it, and nothing tells the model to act on it.
+_QUOTES = "'\"`\u201c\u201d\u2018\u2019"
+_TEST_DATA = (r"\b(?:fixtures?|red-?team(?:ing)?|test (?:inputs?|cases?|data|strings?|prompts?)"
+              r"|injection (?:attempts?|examples?|samples?|payloads?|strings?|test)|attack"
+              r" (?:strings?|examples?|payloads?|samples?|inputs?)|adversarial (?:inputs?"
+              r"|prompts?|examples?|samples?)|jailbreak (?:examples?|attempts?|samples?))\b")
+_NOT_FOLLOWED = (r"\b(?:(?:did|does|do|must|should|will|may) not|(?:did|does|do|must|should"
+                 r"|wo)n't|never) (?:follow|obey|comply with|act on|execute|carry out)\b"
+                 r"|\bstill (?:answers|responds|replies|sticks to|follows its)\b|\brefus(?:es|ed)"
+                 r" (?:them|it|to (?:follow|comply|obey))\b|\b(?:must|should|are to) be (?:ignored"
+                 r"|refused|rejected|treated as data)\b")
+_ACT_ON = (r"(?<!not )(?<!n't )(?<!never )\b(?:act on|obey|follow|execute|carry out|comply with"
+           r"|do what) (?:it|them|this|these|that|those|they say|it says)\b")
+
+
+def _quoted_test_input(skel: str, hit: PhraseHit) -> tuple[int, int] | None:
+    """The quotation around an override or extraction phrase quoted as a red-team test input,
+    or None."""
+    if hit.phrase.key not in ("override", "extraction", "role") or skel[
+            hit.start:hit.end] != hit.text:
+        return None
+    left = max((skel.rfind(q, max(0, hit.start - 160), hit.start) for q in _QUOTES), default=-1)
+    rights = [i for i in (skel.find(q, hit.end, hit.end + 160) for q in _QUOTES) if i >= 0]
+    if left < 0 or not rights:
+        return None
+    right = min(rights) + 1
+    inner = skel[left + 1:right - 1]
+    if any(q in inner for q in _QUOTES if q not in "'\u2019") or right - left > 170:
+        return None
+    rest = skel[:left] + " " + skel[right:]
+    if regex(_TEST_DATA).search(rest) and regex(_NOT_FOLLOWED).search(rest) and not regex(
+            _ACT_ON).search(rest):
+        return left, right
+    return None
+
+
 class InjectionRule(BaseRule):
     """Blocks text that tries to take over the model that reads the lesson."""
 
@@ -516,7 +555,16 @@ class InjectionRule(BaseRule):
                               [f.normalized for f in fields])
         for k, field in enumerate(fields):
             seen: set[str] = set()
-            for hit in found.get(k, ()):
+            hits = found.get(k, [])
+            if spans := [span for hit in hits if (span := _quoted_test_input(field.skeleton, hit))]:
+                # The quoted test inputs are blanked out and the rest scanned again, so that a
+                # real override after a quoted one is still found.
+                masked = field.skeleton
+                for left, right in spans:
+                    masked = masked[:left] + " " * (right - left) + masked[right:]
+                hits = [h for h in self.scan(masked, visible=field.visible)
+                        if not _quoted_test_input(masked, h)]
+            for hit in hits:
                 if hit.phrase.key not in seen:
                     seen.add(hit.phrase.key)
                     yield self._finding(field, hit)
