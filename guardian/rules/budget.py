@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson
-from guardian.text import normalize
+from guardian.text import iter_strings, normalize
 
 # ---------------------------------------------------------------------------------------------
 # Token estimate
@@ -62,7 +62,7 @@ class SizeBudgetRule(BaseRule):
     name: ClassVar[str] = "size-budget"
     defaults: ClassVar[dict[str, Any]] = {
         "max_lesson_tokens": 1500, "warn_lesson_tokens": 600, "max_kb_tokens": 20000,
-        "max_lessons": 500,
+        "max_lessons": 500, "max_field_tokens": 1500, "warn_field_tokens": 750,
     }
 
     def configure(self) -> None:
@@ -70,6 +70,8 @@ class SizeBudgetRule(BaseRule):
         self.warn_lesson = _positive_int(self, "warn_lesson_tokens")
         self.max_kb = _positive_int(self, "max_kb_tokens")
         self.max_lessons = _positive_int(self, "max_lessons")
+        self.max_field = _positive_int(self, "max_field_tokens")
+        self.warn_field = _positive_int(self, "warn_field_tokens")
 
     def _kb_size(self, ctx: CheckContext) -> _KBSize:
         cached = ctx.memo.get(self.id)
@@ -98,6 +100,7 @@ class SizeBudgetRule(BaseRule):
                 "", f"lesson costs about {tokens} tokens ({parts}), more than the "
                 f"{self.warn_lesson} a lesson should: every prompt pays for it. Fix: shorten it "
                 "to the rule and one example.", severity="warn")
+        yield from self._other_fields(lesson)
         kb = self._kb_size(ctx)
         replaced = sorted({lesson.id, *lesson.supersedes} & kb.by_id.keys())
         freed = sum(kb.by_id[i] for i in replaced)
@@ -115,6 +118,35 @@ class SizeBudgetRule(BaseRule):
                 "", f"with this lesson the knowledge base would hold {count} active lessons, "
                 f"over the limit of {self.max_lessons}. Fix: retire or merge lessons first, or "
                 "supersede the ones this lesson replaces.")
+
+
+    def _other_fields(self, lesson: Lesson) -> Iterator[Finding]:
+        """Evidence, provenance and extension fields: stored in the KB and ledger, shown on review.
+
+        They are not in every prompt, so the limit is generous; a counterexample or traceback of
+        thousands of tokens is padding that buries what a reviewer must read (or hides a payload).
+        """
+        worst: tuple[int, str] | None = None
+        for pointer, text, _is_key in iter_strings(lesson.data):
+            if len(text) <= self.warn_field or pointer in _PROMPT_FIELDS:
+                continue  # a token costs at least one character
+            tokens = estimate_tokens(text)
+            if tokens > self.warn_field and (worst is None or tokens > worst[0]):
+                worst = (tokens, pointer)
+        if worst is None:
+            return
+        tokens, pointer = worst
+        over = tokens > self.max_field
+        limit = self.max_field if over else self.warn_field
+        yield self.finding(
+            pointer, f"{pointer.lstrip('/')} holds about {tokens} tokens, over the "
+            f"{'limit' if over else 'warning threshold'} of {limit} for a field outside "
+            "title/body/code: evidence and metadata are stored in the knowledge base and the "
+            "ledger and shown to every reviewer. Fix: keep the minimal failing input and the "
+            "last lines of the traceback.", severity="block" if over else "warn")
+
+
+_PROMPT_FIELDS = frozenset(("/title", "/body", "/code"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -407,3 +407,24 @@ class TestEvidence:
         """A human's patch without a task is not this rule's business."""
         lesson = make(kind="patch", code="x = 1\n", provenance={"source": "human"})
         assert run(evidence_rule(), lesson) == []
+
+
+class TestOversizeFields:
+    def test_huge_counterexample_blocks(self) -> None:
+        ev = [{"suite": "humaneval", "task_id": "HumanEval/1", "counterexample": "[1, 2] " * 1300}]
+        found = run(size_rule(), make(evidence=ev))
+        assert [f.severity for f in found] == ["block"]
+        assert found[0].field == "/evidence/0/counterexample"
+
+    def test_long_traceback_warns(self) -> None:
+        ev = [{"suite": "s", "task_id": "t", "error": "File 'x.py', line 3\n" * 180}]
+        assert severities(run(size_rule(), make(evidence=ev))) == ["warn"]
+
+    def test_ordinary_evidence_passes(self) -> None:
+        ev = [{"suite": "s", "task_id": "t", "error": "AssertionError: 3 != 4\n" * 20}]
+        assert run(size_rule(), make(evidence=ev, **{"x-note": "n" * 500})) == []
+
+    def test_threshold_is_an_option(self) -> None:
+        found = run(size_rule(max_field_tokens=10, warn_field_tokens=5),
+                    make(provenance={"agent": "a" * 100}))
+        assert severities(found) == ["block"]
