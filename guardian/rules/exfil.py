@@ -618,6 +618,20 @@ class ExfiltrationRule(BaseRule):
     def check(self, lesson: Lesson, ctx: CheckContext) -> Iterator[Finding]:
         """Yield findings for every string of the lesson (and text decoded from it)."""
         seen: set[tuple[str, str]] = set()
+        title_findings: list[Finding] = []
+        body_messages: set[tuple[str, str]] = set()
+        for finding in self._check_fields(lesson, ctx, seen):
+            if finding.field == "/title":
+                title_findings.append(finding)
+                continue
+            if finding.field == "/body":
+                body_messages.add((finding.message, finding.severity))
+            yield finding
+        # a memory-file bullet's title is its first words: the same link is not reported twice
+        yield from (f for f in title_findings if (f.message, f.severity) not in body_messages)
+
+    def _check_fields(self, lesson: Lesson, ctx: CheckContext,
+                      seen: set[tuple[str, str]]) -> Iterator[Finding]:
         for field in ctx.fields(lesson):
             if len(field.skeleton) < 6:
                 continue

@@ -551,3 +551,13 @@ class TestHeldOutClasses:
     def test_benign_passes(self, text: str) -> None:
         """Advice against sending secrets and ordinary DNS checks pass."""
         assert verdict(text) == "pass"
+
+
+def test_same_link_in_title_and_body_is_reported_once(tmp_path: Path) -> None:
+    """A memory-file bullet's title repeats its first words: one finding per link, not two."""
+    memory = tmp_path / "AGENTS.md"
+    memory.write_text("# Notes\n\n- https://docs.vendor.example/api has the request limits.\n")
+    lessons, _errors = read_path(memory)
+    found = [f for item in lessons for f in findings(item)]
+    assert len(found) == 1
+    assert found[0].field == "/body"
