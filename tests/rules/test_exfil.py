@@ -556,7 +556,7 @@ class TestHeldOutClasses:
 def test_same_link_in_title_and_body_is_reported_once(tmp_path: Path) -> None:
     """A memory-file bullet's title repeats its first words: one finding per link, not two."""
     memory = tmp_path / "AGENTS.md"
-    memory.write_text("# Notes\n\n- https://docs.vendor.example/api has the request limits.\n")
+    memory.write_text("# Notes\n\n- https://docs.vendorcloud.io/api has the request limits.\n")
     lessons, _errors = read_path(memory)
     found = [f for item in lessons for f in findings(item)]
     assert len(found) == 1
