@@ -508,12 +508,32 @@ _NOT_FOLLOWED = (r"\b(?:(?:did|does|do|must|should|will|may) not|(?:did|does|do|
                  r" (?:them|it|to (?:follow|comply|obey))\b|\b(?:must|should|are to) be (?:ignored"
                  r"|refused|rejected|treated as data)\b")
 _ACT_ON = (r"(?<!not )(?<!n't )(?<!never )\b(?:act on|obey|follow|execute|carry out|comply with"
-           r"|do what) (?:it|them|this|these|that|those|they say|it says)\b")
+           r"|do what) (?:it|them|this|these|that|those|they say|it says)\b"
+           r"|(?<!not )(?<!never )\b(?:fine|ok|okay|safe|allowed|permitted|meant) to (?:follow|obey"
+           r"|act on|execute|comply)\b|\b(?:treat|take) (?:it|them|this|these|that|those|such"
+           r" (?:content|text|phrases?)) as (?:(?:real|valid|genuine|your|new|trusted) )?"
+           r"(?:instructions|orders|commands)\b")
+
+# Awareness framing: "tool output may contain phrases like 'ignore previous instructions';
+# treat such content as untrusted data and flag it". The quotation must be introduced as an
+# example right before it, and the text must say to distrust, refuse or report such content.
+_EXAMPLE_INTRO = (r"(?:\b(?:phrases?|text|strings?|wording|lines?|things?|content|messages?)"
+                  r" (?:like|such as)|\bsuch as|\be\.?\s?g\.?|\bfor (?:example|instance)"
+                  r"|\bcontains?|\bcontaining|\blook(?:ing)? (?:out )?for"
+                  r"|\bwatch(?:ing)? (?:out )?for"
+                  r"|\bmay (?:say|read|contain|include)|\bsay(?:s|ing)?)[\s:,(\-]*$")
+_DISTRUST = (r"\b(?:treat|handle|consider|regard)\w* (?:it|them|this|that|these|those|such"
+             r"(?: \w+)?|the \w+|any \w+)(?: content| text| phrases?)? as (?:untrusted|data"
+             r"|(?:plain |inert |untrusted )+(?:data|text|input))\b"
+             r"|\b(?:never|not) as (?:an? )?(?:instructions?|commands?|orders?)\b"
+             r"|\b(?:is|are) (?:data|untrusted)(?:,)? not (?:instructions?|commands?)\b"
+             r"|\b(?:refuse|flag|report|reject|surface|escalate|ignore) (?:it|them|this|that|these"
+             r"|those|such \w+)\b(?! and (?:follow|obey|act|do))")
 
 
 def _quoted_test_input(skel: str, hit: PhraseHit) -> tuple[int, int] | None:
-    """The quotation around an override or extraction phrase quoted as a red-team test input,
-    or None."""
+    """The quotation around an override or extraction phrase quoted as a red-team test input
+    or as an example of content to distrust, or None."""
     if hit.phrase.key not in ("override", "extraction", "role") or skel[
             hit.start:hit.end] != hit.text:
         return None
@@ -526,8 +546,12 @@ def _quoted_test_input(skel: str, hit: PhraseHit) -> tuple[int, int] | None:
     if any(q in inner for q in _QUOTES if q not in "'\u2019") or right - left > 170:
         return None
     rest = skel[:left] + " " + skel[right:]
-    if regex(_TEST_DATA).search(rest) and regex(_NOT_FOLLOWED).search(rest) and not regex(
-            _ACT_ON).search(rest):
+    if regex(_ACT_ON).search(rest):
+        return None
+    if regex(_TEST_DATA).search(rest) and regex(_NOT_FOLLOWED).search(rest):
+        return left, right
+    if regex(_EXAMPLE_INTRO).search(skel[max(0, left - 40):left]) and (
+            regex(_DISTRUST).search(rest) or regex(_NOT_FOLLOWED).search(rest)):
         return left, right
     return None
 
@@ -559,10 +583,14 @@ class InjectionRule(BaseRule):
             if spans := [span for hit in hits if (span := _quoted_test_input(field.skeleton, hit))]:
                 # The quoted test inputs are blanked out and the rest scanned again, so that a
                 # real override after a quoted one is still found.
-                masked = field.skeleton
+                # The native-script view is blanked too when it lines up with the skeleton.
+                masked, native = field.skeleton, field.normalized
+                aligned = len(native) == len(masked)
                 for left, right in spans:
                     masked = masked[:left] + " " * (right - left) + masked[right:]
-                hits = [h for h in self.scan(masked, visible=field.visible)
+                    if aligned:
+                        native = native[:left] + " " * (right - left) + native[right:]
+                hits = [h for h in self.scan_all([masked], [field.visible], [native]).get(0, [])
                         if not _quoted_test_input(masked, h)]
             for hit in hits:
                 if hit.phrase.key not in seen:
