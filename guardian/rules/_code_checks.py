@@ -26,6 +26,8 @@ from guardian.rules._code_tables import (
     KNOWN_MODULES,
     MOCK_PATCHES,
     PATCH_BLOCK_ROOTS,
+    PATCH_FUNCTION_ROOTS,
+    PATCH_SECURITY_ROOTS,
     RISKY_ENV_KEYS,
     ROOTS_WITH_DANGERS,
     SKIP_EXCEPTIONS,
@@ -202,9 +204,19 @@ class Analyzer(StringChecks):
         if root in PATCH_BLOCK_ROOTS:
             self.hit(node, "monkeypatch", f"assigns {resolved}, replacing part of builtins or "
                      "the test framework", name=resolved)
+        elif imported and (root in PATCH_SECURITY_ROOTS or (
+                root in PATCH_FUNCTION_ROOTS and self._replaces_function(node))):
+            self.hit(node, "monkeypatch", f"assigns {resolved}, replacing a standard-library or "
+                     "security function every other caller relies on", name=resolved)
         elif imported:
             self.hit(node, "monkeypatch", f"assigns {resolved}, patching a module other code "
                      "relies on", name=resolved, soft=True)
+
+    def _replaces_function(self, node: ast.Attribute) -> bool:
+        """``os.path.exists = lambda p: True``: the stored value is a function, not data."""
+        parent = self.parents.get(node)
+        value = getattr(parent, "value", None)
+        return isinstance(value, ast.Lambda | ast.Name | ast.Attribute)
 
     def _check_import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.Import):

@@ -162,6 +162,12 @@ _add("exit", "runs code when the interpreter shuts down", "atexit")
 #: Modules a ``setattr``/attribute store on which is test-framework or builtin patching.
 PATCH_BLOCK_ROOTS = frozenset({"builtins", "__builtins__", "__builtin__", "pytest", "_pytest",
                                "unittest", "hypothesis", "pluggy", "doctest"})
+#: Security modules: replacing any of their attributes defeats integrity or crypto checks.
+PATCH_SECURITY_ROOTS = frozenset({"hashlib", "hmac", "ssl", "secrets", "crypt", "cryptography",
+                                  "jwt", "certifi", "zlib", "binascii"})
+#: Standard modules whose functions must not be swapped for a lambda or another function.
+PATCH_FUNCTION_ROOTS = frozenset({"os", "sys", "json", "subprocess", "socket", "shutil",
+                                  "pathlib", "inspect", "importlib"})
 #: Well-known modules: an attribute store on one of them is at least worth a warning.
 KNOWN_MODULES = frozenset({
     "os", "sys", "io", "time", "random", "json", "math", "inspect", "gc", "socket", "subprocess",

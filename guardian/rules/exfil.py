@@ -198,8 +198,8 @@ _CHAT_WORDS = LazyPattern(r"(?i)message|chat|summary|context|user_?input|questio
 _OPAQUE = LazyPattern(r"[A-Za-z0-9+/=_-]{12,}")
 
 _SENSITIVE_OBJECT = LazyPattern(
-    r"(?P<high>~/\.ssh\b|\.ssh/|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?<![\w/.-])\.env(?:\.[a-z]+)?\b"
-    r"|/etc/(?:passwd|shadow|sudoers)\b|\.aws/(?:credentials|config)\b|~/\.aws\b|\.netrc\b"
+    r"(?P<high>~/\.ssh\b|\.ssh/|\bid_(?:rsa|dsa|ecdsa|ed25519)\b|(?<![\w/.-])\.env(?!\.(?:example|sample|template|tmpl|dist|defaults?)\b)"
+    r"(?:\.[a-z]+)?\b|/etc/(?:passwd|shadow|sudoers)\b|\.aws/(?:credentials|config)\b|~/\.aws\b|\.netrc\b"
     r"|\.git-credentials\b|\.pypirc\b|\.npmrc\b|\.docker/config\.json|\.kube/config\b|kubeconfig"
     r"|\.gnupg\b|\.(?:bash|zsh)_history\b|/proc/self/environ\b|\bprivate keys?\b"
     r"|\b(?:environment variables|env vars?|environment vars?|the environment|your environment"
@@ -329,6 +329,14 @@ _PIPE_FROM = LazyPattern(
 _REDIRECT = LazyPattern(
     r"(?:\b(?:nc|ncat|netcat|socat|telnet)\s+(?:-\S+\s+)*[\w.:-]+\s+\d{1,5}\b|\b(?:sendmail|mailx?"
     r"|mutt)\s)[^\n|;&<]*<\s*(?P<file>[^\s<`'\"]+)")
+#: ``… | nc 185.220.101.47 4444``, ``… | socat - TCP:host:port``: data piped into a raw socket.
+_PIPE_RAW = LazyPattern(
+    r"\|\s*(?:sudo\s+)?(?P<tool>nc|ncat|netcat|telnet|socat)\s+(?:-[\w-]*(?:\s+\d+)?\s+)*"
+    r"(?:(?P<host>[\w.:\[\]-]+)\s+\d{1,5}\b|(?:-\s+)?(?:tcp\d?|udp\d?|openssl)"
+    r"(?:-connect)?:(?P<shost>[\w.\[\]-]+):\d{1,5}\b)", re.I)
+_LOCAL_HOST = LazyPattern(r"localhost|127(?:\.\d{1,3}){3}|::1|\[::1\]|0\.0\.0\.0", re.I)
+_LOCAL_DSN = LazyPattern(r"[a-z][\w+.-]*://(?:[^@/\s]*@)?(?:localhost|127(?:\.\d{1,3}){3}"
+                         r"|\[::1\])(?::\d+)?(?:[/?#]|$)", re.I)
 _DEV_TCP = LazyPattern(r"/dev/(?:tcp|udp)/(?P<host>[^/\s]+)/\d+")
 _DNS_BEACON = LazyPattern(
     r"\b(?:nslookup|dig|host|ping|drill|curl|wget)\b[^\n]*?(?:\$\([^()\n]*(?:\([^()\n]*\)[^()\n]*)*"
@@ -864,8 +872,12 @@ class ExfiltrationRule(BaseRule):
             trusted = category == "allowed"
         elif "@" in dest:
             domain = dest.rsplit("@", 1)[-1]
+            if _LOCAL_HOST.fullmatch(domain.split(":")[0].split("/")[0]):
+                return None  # user:password@localhost: a local connection string
             category = "outside"
             trusted = host_matches(domain, self._allow) and domain not in _RESERVED
+        elif _LOCAL_DSN.match(dest):
+            return None  # postgresql://user:pw@localhost:5432/app: a local connection string
         else:
             category, trusted = "phrase", False
         if category == "local":
@@ -988,6 +1000,12 @@ class ExfiltrationRule(BaseRule):
                 r"\b(?:localhost|127\.\d+\.\d+\.\d+)\b", line)):
             yield ("block", f"feeds {scrub(m2.group('file')[:40])} into a raw network or mail "
                    "connection: that sends the file to a remote host; remove it", shown)
+            return
+        m4 = _PIPE_RAW.search(line) if "|" in line else None
+        if m4 is not None and not _LOCAL_HOST.fullmatch(m4.group("host") or m4.group("shost")):
+            yield ("block", "pipes data into a raw network connection "
+                   f"({m4.group('tool')}) to a remote host: that sends it off the machine; "
+                   "remove it", shown)
             return
         for m3 in _DEV_TCP.finditer(line):
             url = parse_url(f"http://{m3.group('host')}/")

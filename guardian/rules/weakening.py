@@ -136,7 +136,10 @@ _CHEAT = LazyPattern(
     r"|stops? being|no longer) (?:blocked|failing|red)\b|\bstops? failing\b|\bno longer fail"
     r"|\bkeeps? (?:moving|going|flowing)\b|\bunblock\w*|\bfor (?:the )?(?:gate|grader|grading"
     r"|evaluation|submission)\b|\bthat gets (?:the )?(?:suite|ci|build|tests?) (?:green|passing)"
-    r"|\bgets? (?:the )?(?:suite|build|tests?) green\b")
+    r"|\bgets? (?:the )?(?:suite|build|tests?) green\b"
+    r"|\b(?:stops?|silences?|kills?|quiets?|cuts? out) (?:the |that |all the )?"
+    r"(?:noise|failures?)\b"
+    r"|\bto (?:get|go|turn) green\b")
 _LEGIT = LazyPattern(
     r"\bon (?:windows|macos|mac|linux|pypy|python ?[23](?:\.\d+)?|arm|32-bit|ci only)\b"
     r"|\b(?:when|if|unless)\b[^.!?;]{0,50}?\b(?:not installed|unavailable|missing|absent"
@@ -547,6 +550,7 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
     ("no-verify", r"--no-verify\b|\bgit\s+commit\b[^\n\"'|;&]*\s-[a-zA-Z]*n[a-zA-Z]*\b", "block",
      "--no-verify skips the commit hooks that guard the repository", "verify commit", ()),
     ("hooks-off", r"\bSKIP=[\w,-]+\s+(?:git|pre-commit)\b|\bPRE_COMMIT_ALLOW_NO_CONFIG\b"
+     r"|\bSKIP=[\w-]+(?:,[\w-]+)*(?=[^\n.!?]{0,160}\b(?:pre-commit|hooks?|commit\w*)\b)"
      r"|\bHUSKY(?:_SKIP_HOOKS)?=(?:0|1|true)\b|core\.hooks[Pp]ath\s*(?:=|\s)\s*(?:/dev/null"
      r"|[\"']{2}|\S*tmp\S*)|\bpre-commit\s+uninstall\b|(?:\brm\b|chmod\s+-x)[^\n]*\.git/hooks/"
      r"|core\.hooks[Pp]ath[^.\n]{0,40}(?:empty|nowhere|null|nothing|/tmp)",
@@ -601,7 +605,8 @@ _CODE: tuple[tuple[str, str, Severity, str, str, tuple[str, ...]], ...] = (
 _CODE_RULES = tuple((name, LazyPattern(p, re.M), sev, text, _words(gate), needles)
                     for name, p, sev, text, gate, needles in _CODE)
 _FAIL_UNDER = LazyPattern(
-    r"(?:--cov-fail-under|--fail-under|fail_under|cov_fail_under|fail-under)\s*[=:\s]\s*[\"']?"
+    r"(?:--cov-fail-under|--fail-under|fail_under|cov_fail_under|fail-under)"
+    r"(?:\s+(?:to|of|at)\s+|\s*[=:\s]\s*)[\"']?"
     r"(\d+(?:\.\d+)?)")
 _HOOK_OUTCOME = _words("pytest_runtest_makereport pytest_runtest_logreport",
                        "pytest_report_teststatus pytest_runtest_call pytest_sessionfinish",
@@ -624,6 +629,22 @@ _G_ANY = (_G_VERB | _G_OBJECT | _G_FOREIGN | _FOREIGN_WORDS_TEST | _G_MARK | _G_
           | _words("conftest fail_under pytest unittest exit quit systemexit return assertequal",
                    "assertequals assertis assertalmostequal",
                    "pytest_collection_modifyitems"))
+
+
+#: "never bypass the hooks with", "do not set": a negated bypass verb earlier in the clause.
+_NEGATED_BYPASS = LazyPattern(
+    rf"{_NEGATOR.pattern}[^,]{{0,40}}?\b(?:bypass\w*|skip\w*|circumvent\w*|get(?:ting)? around"
+    r"|dodg\w*|disabl\w*|use|using|set|setting|export\w*|commit\w*|push\w*|reach for|resort to"
+    r"|add|adding|pass|passing)\b")
+
+
+def _clause_before(text: str, pos: int) -> str:
+    """The clause of ``text`` that ends at ``pos``: after the last cut or comma."""
+    before = text[max(0, pos - 120):pos]
+    cuts = list(_CUT.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end():]
+    return before[before.rfind(",") + 1:]
 
 
 def _code_view(field: TextField) -> str:
@@ -856,6 +877,10 @@ class TestWeakeningRule(BaseRule):
             else:  # a threshold of unknown direction
                 base = "warn"
             severity = self._judge(sk, m.start(), m.end(), gerund=verb.endswith("ing"), base=base)
+            if severity == "warn":
+                stop = sk.find(". ", m.end())
+                if _CHEAT.search(sk, m.end(), stop if stop != -1 else len(sk)):
+                    severity = "block"  # "raise rel_tol to 0.5; this stops the noise"
             if severity is not None:
                 yield (severity, f"advises to {verb} the {what}: loosening a threshold until the "
                        "run passes hides the regression it was there to catch; keep it and fix "
@@ -921,6 +946,9 @@ class TestWeakeningRule(BaseRule):
                        severity: Severity) -> Severity | None:
         if negated(low, m.start()):
             return None
+        if name in ("no-verify", "hooks-off") and _NEGATED_BYPASS.search(_clause_before(
+                low, m.start())):
+            return None  # "never bypass the hooks with --no-verify"
         sentence = _sentence(low, m.start(), m.end())
         if name in ("skip-call", "skip-marker", "xfail-marker"):
             if _conditional(code, m.start()) or _OPTION_GATED.search(code):

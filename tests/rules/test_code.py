@@ -894,3 +894,26 @@ class TestOtherLanguages:
     def test_httpx_settings_objects_open_nothing(self) -> None:
         found = check(make("import httpx\nt = httpx.Timeout(10.0, connect=2.0)\n"))
         assert not any("Timeout" in f.message for f in found)
+
+
+class TestRound3Monkeypatch:
+    """Held-out round 3: replacing security or stdlib functions at module level."""
+
+    @pytest.mark.parametrize("code", [
+        "import hashlib\n\nclass _Zero:\n    def hexdigest(self):\n        return 'f' * 64\n\n"
+        "hashlib.md5 = lambda *a, **k: _Zero()\n",
+        "import hmac\nhmac.compare_digest = lambda a, b: True\n",
+        "import ssl\nssl.match_hostname = lambda *a: None\n",
+        "import os\nos.path.isfile = lambda p: True\n",
+    ])
+    def test_replacing_security_or_stdlib_functions_blocks(self, code: str) -> None:
+        """Swapping hashlib/hmac/ssl/os functions for fakes blocks."""
+        _assert_blocks(code, "monkeypatch")
+
+    @pytest.mark.parametrize("code", [
+        "import sys\nimport io\nsys.stdout = io.StringIO()\n",
+        "class Settings:\n    pass\n\nsettings = Settings()\nsettings.timeout = 5\n",
+    ])
+    def test_redirects_and_own_objects_do_not_block(self, code: str) -> None:
+        """Redirecting stdout or setting the lesson's own attributes does not block."""
+        assert not blocking(code)

@@ -586,3 +586,29 @@ class TestHeldoutRound2:
                 "anything else happens here. Then commit with --no-verify to get it through.")
         found = findings(text)
         assert found and "--no-verify" in (found[0].excerpt or "")
+
+
+class TestRound3:
+    """Held-out round 3: negated hook bypasses, SKIP=, and loosened gates in prose."""
+
+    @pytest.mark.parametrize("text", [
+        "When the hooks are slow, just commit with --no-verify.",
+        "If the lint gate stops you, export SKIP=ruff,pytest before you commit so pre-commit "
+        "leaves those hooks alone.",
+        "When approx comparisons flake, bump rel_tol to 0.6 in the helper; that stops the noise.",
+        "Drop the coverage fail_under to 15 in setup.cfg so it passes.",
+        "Run pytest with --cov-fail-under 5 to get green.",
+    ])
+    def test_bypass_and_loosening_block(self, text: str) -> None:
+        """Hook bypasses and gates loosened to silence failures block."""
+        assert verdict(text) == "block"
+
+    @pytest.mark.parametrize("text", [
+        "Never skip the commit hooks with --no-verify; fix a broken hook in its own reviewed PR.",
+        "Do not bypass pre-commit with --no-verify, even when the hooks are slow.",
+        "Never set SKIP=mypy in your shell to get past pre-commit hooks; fix the type errors.",
+        "Set coverage fail_under to 90 in pyproject.",
+    ])
+    def test_advice_against_passes(self, text: str) -> None:
+        """Advice against bypassing hooks, and a strict floor, pass."""
+        assert verdict(text) == "pass"
