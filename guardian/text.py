@@ -607,6 +607,19 @@ class Phrase:
     back: int | None = None  # how far before an anchor a match may start (default: matcher's)
 
 
+def phrase(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+           **kw: Any) -> Phrase:
+    """A ``Phrase``; ``anchors`` as a tuple or as one string separated by "|"."""
+    found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
+    return Phrase(key, found, pattern, message, **kw)
+
+
+def lead_phrase(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
+                **kw: Any) -> Phrase:
+    """A ``Phrase`` whose matches begin where one of its anchors begins."""
+    return phrase(key, anchors, pattern, message, lead=True, **kw)
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseHit:
     """Where a phrase matched: the phrase and the span in the scanned text."""

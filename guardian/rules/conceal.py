@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
@@ -25,7 +24,9 @@ from guardian.text import (
     authored,
     decode_embedded,
     excerpt,
+    lead_phrase,
     normalize,
+    phrase,
     regex,
     shorten,
     skeleton,
@@ -77,17 +78,7 @@ _TLS_NOUN_ANCHORS = tuple(f"{a} {b}" for a in ("ssl", "tls", "https", "certifica
 
 
 
-def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
-       **kw: Any) -> Phrase:
-    """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
-    found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
-    return Phrase(key, found, pattern, message, **kw)
-
-
-def _lp(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
-        **kw: Any) -> Phrase:
-    """A phrase whose matches begin where one of its anchors begins."""
-    return _p(key, anchors, pattern, message, lead=True, **kw)
+_p, _lp = phrase, lead_phrase
 
 
 _HIDE_MSG = ("hiding from people: {found!r} tells the agent to keep what it does from the people "

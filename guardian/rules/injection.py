@@ -10,7 +10,6 @@ pattern needs the shape of a command aimed at the model, not just the vocabulary
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson
@@ -23,7 +22,9 @@ from guardian.text import (
     authored,
     decode_embedded,
     excerpt,
+    lead_phrase,
     normalize,
+    phrase,
     regex,
     shorten,
     skeleton,
@@ -64,17 +65,7 @@ _AI_ANCHORS = ("ai |ai,|ai:|ai!|a.i.|llm|language model|assistant|chatbot|chatgp
                "gemini|gpt")
 
 
-def _p(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
-       **kw: Any) -> Phrase:
-    """A phrase; ``anchors`` as a tuple or as one string separated by "|"."""
-    found = anchors if isinstance(anchors, tuple) else tuple(anchors.split("|"))
-    return Phrase(key, found, pattern, message, **kw)
-
-
-def _lp(key: str, anchors: str | tuple[str, ...], pattern: str, message: str,
-        **kw: Any) -> Phrase:
-    """A phrase whose matches begin where one of its anchors begins."""
-    return _p(key, anchors, pattern, message, lead=True, **kw)
+_p, _lp = phrase, lead_phrase
 
 
 _OVERRIDE_MSG = ("instruction override: {found!r} tells the model reading this lesson to drop "
