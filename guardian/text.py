@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import binascii
 import re
+import sys
 import unicodedata
 import zlib
 from bisect import bisect_right
@@ -32,6 +33,55 @@ from guardian.schemas import escape_pointer_token
 def regex(pattern: str) -> re.Pattern[str]:
     """``pattern`` compiled once, on first use, so that importing a module stays cheap."""
     return re.compile(pattern)
+
+
+class LazyPattern:
+    """A regular expression compiled on first use, so that importing a rule stays cheap.
+
+    ``guardian check`` on one lesson runs only the few patterns whose word gates open; paying
+    for the compilation of every pattern at import would cost tens of milliseconds.
+    """
+
+    __slots__ = ("_compiled", "flags", "pattern")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern (compiled now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+        return self._compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+               ) -> re.Match[str] | None:
+        """As ``re.Pattern.search``."""
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+              ) -> re.Match[str] | None:
+        """As ``re.Pattern.match``."""
+        return self.compiled().match(string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                  ) -> re.Match[str] | None:
+        """As ``re.Pattern.fullmatch``."""
+        return self.compiled().fullmatch(string, pos, endpos)
+
+    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
+                 ) -> Iterator[re.Match[str]]:
+        """As ``re.Pattern.finditer``."""
+        return self.compiled().finditer(string, pos, endpos)
+
+    def findall(self, string: str) -> list[Any]:
+        """As ``re.Pattern.findall``."""
+        return self.compiled().findall(string)
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
+        """As ``re.Pattern.sub``."""
+        return self.compiled().sub(repl, string)
 
 
 # Characters with no visible glyph that are not ordinary whitespace, as inclusive ranges:

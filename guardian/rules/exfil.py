@@ -21,9 +21,9 @@ from urllib.parse import unquote, unquote_plus
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
-from guardian.rules.secrets import LazyPattern, entropy, scrub
-from guardian.rules.weakening import _positions, negated, word_set
-from guardian.text import TextField, decode_embedded, skeleton
+from guardian.rules.secrets import entropy, scrub
+from guardian.rules.weakening import negated, word_positions, word_set
+from guardian.text import LazyPattern, TextField, decode_embedded, skeleton
 
 # --- hosts -------------------------------------------------------------------------------------
 
@@ -849,7 +849,7 @@ class ExfiltrationRule(BaseRule):
             i = sk.find("@", i + 1)
         present = _DEST_WORDS & words
         if present:
-            for pos in _positions(sk, present):
+            for pos in word_positions(sk, present):
                 m = _DEST_PHRASE.search(sk, max(0, pos - 24), pos + 24)
                 if m is not None and m.start() <= pos < m.end():
                     dests.append((m.start(), m.end(), m.group()))

@@ -17,7 +17,6 @@ import binascii
 import json
 import math
 import re
-import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
@@ -26,57 +25,7 @@ from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
-from guardian.text import decode_embedded
-
-
-class LazyPattern:
-    """A regular expression compiled on first use, so that importing a rule stays cheap.
-
-    ``guardian check`` on one lesson runs only the few patterns whose word gates open; paying
-    for the compilation of every pattern at import would cost tens of milliseconds.
-    """
-
-    __slots__ = ("_compiled", "flags", "pattern")
-
-    def __init__(self, pattern: str, flags: int = 0) -> None:
-        self.pattern = pattern
-        self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    def compiled(self) -> re.Pattern[str]:
-        """The compiled pattern (compiled now if it was not yet)."""
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
-        return self._compiled
-
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-               ) -> re.Match[str] | None:
-        """As ``re.Pattern.search``."""
-        return self.compiled().search(string, pos, endpos)
-
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-              ) -> re.Match[str] | None:
-        """As ``re.Pattern.match``."""
-        return self.compiled().match(string, pos, endpos)
-
-    def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-                  ) -> re.Match[str] | None:
-        """As ``re.Pattern.fullmatch``."""
-        return self.compiled().fullmatch(string, pos, endpos)
-
-    def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize
-                 ) -> Iterator[re.Match[str]]:
-        """As ``re.Pattern.finditer``."""
-        return self.compiled().finditer(string, pos, endpos)
-
-    def findall(self, string: str) -> list[Any]:
-        """As ``re.Pattern.findall``."""
-        return self.compiled().findall(string)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str) -> str:
-        """As ``re.Pattern.sub``."""
-        return self.compiled().sub(repl, string)
-
+from guardian.text import LazyPattern, decode_embedded
 
 _FIX = ("a credential in a lesson is copied into every prompt and into the code the agent "
         "writes, where it leaks; revoke or rotate it and refer to it by name instead "

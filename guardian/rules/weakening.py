@@ -20,8 +20,8 @@ from typing import Any, ClassVar
 
 from guardian.policy.base import BaseRule, CheckContext
 from guardian.records import Finding, Lesson, Severity
-from guardian.rules.secrets import LazyPattern, scrub
-from guardian.text import TextField
+from guardian.rules.secrets import scrub
+from guardian.text import LazyPattern, TextField
 
 # --- negation and context ----------------------------------------------------------------------
 
@@ -729,7 +729,7 @@ class TestWeakeningRule(BaseRule):
         verbs = _G_VERB & words
         objects = not _G_OBJECT.isdisjoint(words) or "test_" in sk
         if verbs and objects:
-            for pos in _positions(sk, verbs):
+            for pos in word_positions(sk, verbs):
                 m = _ACTIVE.match(sk, pos)
                 if m is None or (m.group("verb").endswith("ed") and not _ED_ACTION.search(
                         sk, max(0, pos - 12), pos)) or _NOUN_USE.search(sk, max(0, pos - 8), pos):
@@ -815,7 +815,7 @@ class TestWeakeningRule(BaseRule):
                    "get a green run hides real failures; fix the code instead", _show(sk, m))
 
     def _pronouns(self, sk: str, verbs: frozenset[str]) -> Iterator[Hit]:
-        for pos in _positions(sk, verbs):
+        for pos in word_positions(sk, verbs):
             m = _PRONOUN.match(sk, pos)
             if m is None or not _TESTWORD.search(sk, max(0, m.start() - 150), m.start()):
                 continue
@@ -831,7 +831,7 @@ class TestWeakeningRule(BaseRule):
                        _show(sk, m))
 
     def _passive(self, sk: str, participles: frozenset[str]) -> Iterator[Hit]:
-        for pos in _positions(sk, participles):
+        for pos in word_positions(sk, participles):
             m = None
             for candidate in _PASSIVE.finditer(sk, max(0, pos - 120), pos + 40):
                 if candidate.start("verb") == pos:
@@ -1102,7 +1102,7 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _positions(text: str, words: frozenset[str]) -> list[int]:
+def word_positions(text: str, words: frozenset[str]) -> list[int]:
     """Sorted start offsets of ``words`` in ``text`` at word boundaries."""
     found: set[int] = set()
     for word in words:
@@ -1130,7 +1130,7 @@ def _in_code_block(text: str, pos: int) -> bool:
 def _windows(text: str, words: frozenset[str], *, reach: int = 280) -> list[tuple[int, int]]:
     """Merged ``[lo, hi)`` spans of ``reach`` characters around each of ``words`` in ``text``."""
     spans: list[tuple[int, int]] = []
-    for pos in _positions(text, words):
+    for pos in word_positions(text, words):
         lo, hi = max(0, pos - reach), pos + reach
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], hi)
