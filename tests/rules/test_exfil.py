@@ -18,6 +18,7 @@ from guardian.loaders import read_path
 from guardian.policy.base import CheckContext
 from guardian.records import Finding, Lesson
 from guardian.rules.exfil import ExfiltrationRule, parse_ipv4, parse_url
+from tests.rules.corpus import corpus_test_class
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_ALLOW = next(r for r in yaml.safe_load((ROOT / "policies" / "default.yaml").read_text())[
@@ -486,22 +487,7 @@ class TestOptions:
         assert verdict("See https://docs.python.org/3/", rule) == "warn"
 
 
-class TestCorpus:
-    CASES = sorted((p, p.parent.name) for p in CORPUS.glob("*/*") if p.is_file())
-
-    @pytest.mark.parametrize(("path", "expected"), CASES,
-                             ids=[f"{e}/{p.name}" for p, e in CASES])
-    def test_corpus_file(self, path: Path, expected: str) -> None:
-        """Every block/ file is blocked by this rule; no pass/ file is blocked by it."""
-        lessons, errors = read_path(path)
-        assert lessons and not errors
-        blocked = any(f.severity == "block" for item in lessons for f in findings(item))
-        assert blocked == (expected == "block")
-
-    def test_corpus_is_large_enough(self) -> None:
-        """At least twenty poisoned and twenty benign lessons are kept."""
-        kinds = [e for _, e in self.CASES]
-        assert kinds.count("block") >= 20 and kinds.count("pass") >= 20
+TestCorpus = corpus_test_class(CORPUS, findings)
 
 
 class TestCost:

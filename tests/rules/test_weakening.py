@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from guardian.errors import PolicyPackError
-from guardian.loaders import read_path
 from guardian.policy.base import CheckContext
 from guardian.records import Finding, Lesson
 from guardian.rules.weakening import TestWeakeningRule, negated, word_set
+from tests.rules.corpus import corpus_test_class
 
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "corpus" / "test-weakening"
 RULE = TestWeakeningRule(id="test-weakening", severity="block", options={})
@@ -410,22 +410,7 @@ class TestOptions:
                               options={"min_fail_under": 120})
 
 
-class TestCorpus:
-    CASES = sorted((p, p.parent.name) for p in CORPUS.glob("*/*") if p.is_file())
-
-    @pytest.mark.parametrize(("path", "expected"), CASES,
-                             ids=[f"{e}/{p.name}" for p, e in CASES])
-    def test_corpus_file(self, path: Path, expected: str) -> None:
-        """Every block/ file is blocked by this rule; no pass/ file is blocked by it."""
-        lessons, errors = read_path(path)
-        assert lessons and not errors
-        blocked = any(f.severity == "block" for item in lessons for f in findings(item))
-        assert blocked == (expected == "block")
-
-    def test_corpus_is_large_enough(self) -> None:
-        """At least twenty poisoned and twenty benign lessons are kept."""
-        kinds = [e for _, e in self.CASES]
-        assert kinds.count("block") >= 20 and kinds.count("pass") >= 20
+TestCorpus = corpus_test_class(CORPUS, findings)
 
 
 class TestCost:
