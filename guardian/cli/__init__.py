@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     from guardian import log
-    from guardian.errors import ConfigError, GuardianError, InputError, KBError, PluginError
+    from guardian.errors import GuardianError
 
     level = args.log_level or os.environ.get("GUARDIAN_LOG_LEVEL", "warning").lower()
     if level not in log.LEVELS:
@@ -73,10 +73,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     try:
         code: int = args.func(args, out, err)
         return code
-    except (InputError, ConfigError, PluginError, KBError) as exc:
-        err.write(f"guardian: error: {exc}\n")
-        return EXIT_USAGE
-    except GuardianError as exc:
+    except GuardianError as exc:  # input, configuration, plugin or KB problems
         err.write(f"guardian: error: {exc}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
