@@ -1,0 +1,1 @@
+"""The sandbox around agent-written code: isolation detection, a zygote, one executor per task."""

@@ -1,0 +1,81 @@
+"""Writing suites: helpers for test modules that guardian's pytest plugin runs.
+
+A suite's tests receive the code under evaluation through fixtures (``solution``, the task's
+entry point; ``candidate``, any top-level function by attribute; ``reference``, the task's
+canonical solution, trusted; ``task``, the :class:`~guardian.suite.tasks.Task`) and are tied to
+tasks with ``@pytest.mark.task("ID", ...)``; a test without the marker runs once per task.
+See ``docs/suites.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["close", "run_check", "same"]
+
+
+def close(a: Any, b: Any, *, rel: float = 1e-6, abs_tol: float = 1e-9) -> bool:
+    """Python equality, except floats (also inside containers) compare within a tolerance."""
+    if isinstance(a, float) or isinstance(b, float):
+        if isinstance(a, bool) or isinstance(b, bool):
+            return bool(a == b)
+        if not isinstance(a, int | float) or not isinstance(b, int | float):
+            return bool(a == b)
+        if math.isnan(a) or math.isnan(b):
+            return math.isnan(a) and math.isnan(b)
+        return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return (type(a) is type(b) and len(a) == len(b)
+                and all(close(x, y, rel=rel, abs_tol=abs_tol) for x, y in zip(a, b, strict=True)))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k], rel=rel, abs_tol=abs_tol) for k in a)
+    return bool(a == b)
+
+
+def _show(args: tuple[Any, ...]) -> str:
+    text = ", ".join(repr(a) for a in args)
+    return text if len(text) <= 400 else text[:400] + "…"
+
+
+def same(solution: Callable[..., Any], reference: Callable[..., Any], *args: Any,
+         rel: float = 1e-6, abs_tol: float = 1e-9) -> Any:
+    """Assert that ``solution(*args)`` equals ``reference(*args)``; returns the result.
+
+    Each side gets its own deep copy of the arguments. When the reference raises, the input is
+    outside the task's contract: the example is rejected (hypothesis ``assume``), so a
+    strategy that strays does not turn into a false alarm.
+    """
+    from hypothesis import assume
+
+    try:
+        expected = reference(*copy.deepcopy(args))
+    except Exception:
+        assume(False)
+        raise AssertionError("unreachable") from None  # pragma: no cover
+    got = solution(*copy.deepcopy(args))
+    if not close(got, expected, rel=rel, abs_tol=abs_tol):
+        raise AssertionError(
+            f"solution({_show(args)}) returned {got!r}; expected {expected!r}")
+    return got
+
+
+def run_check(task: Any, candidate: Any, solution: Callable[..., Any]) -> None:
+    """Run the task's own ``check(candidate)`` test (HumanEval's ``test`` field).
+
+    The test code and the prompt's helper functions run here (trusted); every call of the
+    entry point goes to ``solution`` (the sandboxed code). Other module-level names the test
+    uses resolve against the candidate's module.
+    """
+    if not task.test.strip():
+        raise AssertionError(f"{task.task_id} has no base test")
+    namespace: dict[str, Any] = {"__name__": "guardian_base_check"}
+    exec(compile(task.prompt, f"<{task.task_id} prompt>", "exec"), namespace)  # noqa: S102
+    namespace[task.entry_point] = solution
+    exec(compile(task.test, f"<{task.task_id} test>", "exec"), namespace)  # noqa: S102
+    check = namespace.get("check")
+    if not callable(check):
+        raise AssertionError(f"{task.task_id}: the base test defines no check()")
+    check(solution)
