@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-COMMANDS = ("check", "init", "kb", "verify")
+COMMANDS = ("check", "eval", "init", "kb", "sandbox", "verify")
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 

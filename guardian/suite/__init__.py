@@ -78,4 +78,21 @@ def run_check(task: Any, candidate: Any, solution: Callable[..., Any]) -> None:
     check = namespace.get("check")
     if not callable(check):
         raise AssertionError(f"{task.task_id}: the base test defines no check()")
-    check(solution)
+    try:
+        check(solution)
+    except AssertionError as exc:
+        raise AssertionError(_where_failed(task, exc)) from None
+
+
+def _where_failed(task: Any, exc: AssertionError) -> str:
+    """Name the line of the base test whose assertion failed (exec'd code is not rewritten)."""
+    import traceback
+
+    label = f"<{task.task_id} test>"
+    lines = task.test.splitlines()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == label and frame.lineno and frame.lineno <= len(lines):
+            text = lines[frame.lineno - 1].strip()
+            detail = f": {exc}" if str(exc) else ""
+            return f"base test line {frame.lineno} failed: {text[:300]}{detail}"
+    return str(exc) or "base test assertion failed"

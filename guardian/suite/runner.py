@@ -1,0 +1,289 @@
+"""Run a suite over code for some tasks: cache look-ups, parallel pytest workers, results.
+
+Each worker is a pytest process (``-p guardian.suite.plugin``) with a scrubbed environment and
+its own sandbox slot; tasks are dealt to workers round-robin in suite order. Results come
+back as JSON lines the plugin writes as each case finishes; a case that was collected but
+never reported (the worker died or ran out of time) is an ``error``, and a task with no
+cases is an ``error`` too: nothing is ever counted as passing without having run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from guardian.errors import InputError
+from guardian.sandbox.isolation import Isolation, detect
+from guardian.suite.manifest import Suite
+from guardian.suite.results import CaseResult, EvalResult, build_tasks
+
+ONLY = ("base", "properties", "all")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Counterexample:
+    """A stored failing input, replayed as an explicit example on every run."""
+
+    task_id: str
+    case_id: str
+    kwargs: Mapping[str, Any]  # codec-encoded
+
+    def to_json(self) -> dict[str, Any]:
+        return {"task_id": self.task_id, "case_id": self.case_id, "kwargs": dict(self.kwargs)}
+
+
+def cache_key(suite: Suite, task: Mapping[str, Any], code: str, *, only: str,
+              isolation: Isolation, counterexamples: Sequence[Counterexample]) -> str:
+    """Content key for one task's results: everything that could change them."""
+    from guardian import __version__
+
+    material = {
+        "guardian": __version__, "suite": suite.describe(), "task": task, "code": code,
+        "only": only, "seed": suite.seed, "max_examples": suite.max_examples,
+        "limits": suite.limits.to_json(), "isolation": isolation.level,
+        "python": sys.version_info[:2],
+        "counterexamples": sorted(json.dumps(c.to_json(), sort_keys=True)
+                                  for c in counterexamples),
+    }
+    blob = json.dumps(material, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def settings_of(suite: Suite, only: str, workers: int) -> dict[str, Any]:
+    from guardian import __version__
+
+    return {"suite": suite.describe(), "only": only, "seed": suite.seed,
+            "max_examples": suite.max_examples, "derandomize": True, "database": None,
+            "deadline": None, "limits": suite.limits.to_json(), "workers": workers,
+            "guardian_version": __version__,
+            "python": ".".join(map(str, sys.version_info[:3]))}
+
+
+def _worker_env() -> dict[str, str]:
+    """The harness's environment: nothing secret, no plugin autoloading, fixed hashing."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+           "PYTHONHASHSEED": "0", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+           "PYTHONDONTWRITEBYTECODE": "1", "HOME": tempfile.gettempdir()}
+    for key in ("VIRTUAL_ENV", "PYTHONPATH", "COVERAGE_PROCESS_START", "TMPDIR"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+_PYTEST_INI = """[pytest]
+addopts =
+python_files = test_*.py *_test.py
+filterwarnings =
+    ignore::DeprecationWarning
+"""
+
+
+def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | None = None,
+             only: str = "all", workers: int | None = None, cache: Any = None,
+             counterexamples: Iterable[Counterexample] = (),
+             isolation: Isolation | None = None, progress: Progress | None = None
+             ) -> EvalResult:
+    """Evaluate ``codes`` (task id → module source) on ``suite``; see the module docstring."""
+    if only not in ONLY:
+        raise InputError(f"--only must be one of {', '.join(ONLY)}; got {only!r}")
+    started = time.perf_counter()
+    known = suite.tasks
+    wanted = list(tasks) if tasks is not None else list(codes)
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise InputError(f"suite {suite.name!r} has no task {unknown[0]!r}"
+                         + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""))
+    missing = [t for t in wanted if t not in codes]
+    if missing:
+        raise InputError(f"no code for task {missing[0]!r}"
+                         + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    rank = {t: i for i, t in enumerate(known)}
+    order = sorted(dict.fromkeys(wanted), key=rank.__getitem__)
+    if not order:
+        raise InputError("nothing to evaluate: no tasks selected")
+    if not suite.test_files(only):
+        raise InputError(f"suite {suite.name!r} has no {only} tests (fail closed)")
+    isolation = isolation or detect()
+    cxs: dict[str, list[Counterexample]] = {}
+    for cx in counterexamples:
+        cxs.setdefault(cx.task_id, []).append(cx)
+    n_workers = max(1, workers or os.cpu_count() or 1)
+
+    keys = {t: cache_key(suite, known[t].to_json(), codes[t], only=only, isolation=isolation,
+                         counterexamples=cxs.get(t, [])) for t in order}
+    cases: list[CaseResult] = []
+    cached: set[str] = set()
+    if cache is not None:
+        for t in order:
+            hit = cache.get(keys[t])
+            if hit is not None:
+                cases += hit
+                cached.add(t)
+    todo = [t for t in order if t not in cached]
+    messages: dict[str, str] = {}
+    lookup = time.perf_counter() - started
+    if todo:
+        ran, messages = _run_workers(suite, todo, codes, only=only, workers=n_workers,
+                                     isolation=isolation, cxs=cxs, progress=progress)
+        by_task: dict[str, list[CaseResult]] = {}
+        for case in ran:
+            by_task.setdefault(case.task_id, []).append(case)
+        cases += ran
+        if cache is not None:
+            for t in todo:
+                its = by_task.get(t, [])
+                # Only complete, clean runs are cached: an error may be the machine's fault.
+                if its and t not in messages and all(c.outcome != "error" for c in its):
+                    cache.put(keys[t], t, its)
+    task_results = build_tasks(order, _in_order(cases, order), messages, frozenset(cached))
+    total = time.perf_counter() - started
+    return EvalResult(task_results, settings_of(suite, only, min(n_workers, max(1, len(todo)))),
+                      isolation.to_json(),
+                      {"total_seconds": total, "cache_lookup_seconds": lookup})
+
+
+def _in_order(cases: list[CaseResult], order: list[str]) -> list[CaseResult]:
+    rank = {t: i for i, t in enumerate(order)}
+    return sorted(cases, key=lambda c: rank.get(c.task_id, len(rank)))  # stable within a task
+
+
+def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, only: str,
+                 workers: int, isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
+                 progress: Progress | None) -> tuple[list[CaseResult], dict[str, str]]:
+    n = min(workers, len(todo))
+    shares = [todo[i::n] for i in range(n)]
+    files = [str(p) for p in suite.test_files(only)]
+    kinds = {str(p): suite.kind_of(p) for p in suite.test_files("all")}
+    procs: list[tuple[subprocess.Popen[bytes], Path, Path, list[str]]] = []
+    with tempfile.TemporaryDirectory(prefix="guardian-eval-") as tmp:
+        ini = Path(tmp) / "pytest.ini"
+        ini.write_text(_PYTEST_INI, encoding="utf-8")
+        for slot, share in enumerate(shares):
+            work = Path(tmp) / f"w{slot}"
+            work.mkdir()
+            results = work / "results.jsonl"
+            results.touch()
+            spec = {
+                "tasks": [suite.tasks[t].to_json() for t in share],
+                "codes": {t: codes[t] for t in share}, "kinds": kinds,
+                "seed": suite.seed, "max_examples": suite.max_examples,
+                "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
+                "slot": slot, "results": str(results),
+                "counterexamples": [c.to_json() for t in share for c in cxs.get(t, [])],
+            }
+            spec_path = work / "spec.json"
+            spec_path.write_text(json.dumps(spec), encoding="utf-8")
+            argv = [sys.executable, "-m", "pytest", "-p", "guardian.suite.plugin",
+                    "-p", "no:cacheprovider", "-c", str(ini), "--rootdir", str(suite.root),
+                    "-qq", "--tb=no", "--no-header", "-p", "no:randomly",
+                    "--guardian-run", str(spec_path), *files]
+            log = open(work / "pytest.log", "wb")  # noqa: SIM115 - closed below
+            proc = subprocess.Popen(argv, cwd=work, env=_worker_env(), stdin=subprocess.DEVNULL,
+                                    stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+            log.close()
+            procs.append((proc, results, work, share))
+        budget = 60 + suite.limits.task_seconds * max(len(s) for s in shares) * 1.5
+        deadline = time.monotonic() + budget
+        total_expected = 0
+        try:
+            while True:
+                running = [p for p, *_ in procs if p.poll() is None]
+                if progress is not None:
+                    done, expected = _count(procs)
+                    total_expected = max(total_expected, expected)
+                    progress(done, total_expected)
+                if not running:
+                    break
+                if time.monotonic() > deadline:
+                    for p in running:
+                        _kill(p)
+                    break
+                time.sleep(0.1)
+        finally:
+            for p, *_ in procs:
+                if p.poll() is None:
+                    _kill(p)
+        cases: list[CaseResult] = []
+        messages: dict[str, str] = {}
+        for proc, results, work, share in procs:
+            got, msgs = _collect(results, share, proc.returncode, work / "pytest.log")
+            cases += got
+            messages.update(msgs)
+    return cases, messages
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    proc.wait()
+
+
+def _count(procs: list[tuple[subprocess.Popen[bytes], Path, Path, list[str]]]
+           ) -> tuple[int, int]:
+    done = expected = 0
+    for _proc, results, _work, _share in procs:
+        try:
+            with results.open("rb") as fh:
+                for line in fh:
+                    if line.startswith(b'{"type":"case"'):
+                        done += 1
+                    elif line.startswith(b'{"type":"collected"'):
+                        expected += line.count(b"],[") + 1 if b'"cases":[[' in line else 0
+        except OSError:
+            continue
+    return done, expected
+
+
+def _collect(results: Path, share: list[str], returncode: int | None, log: Path
+             ) -> tuple[list[CaseResult], dict[str, str]]:
+    """Cases a worker reported, plus ``error`` cases for what it collected but never ran."""
+    collected: list[list[str]] = []
+    seen: dict[tuple[str, str], CaseResult] = {}
+    finished = False
+    for line in results.read_text("utf-8", errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a torn last line after a crash
+        kind = record.get("type")
+        if kind == "collected":
+            collected = [[str(x) for x in c] for c in record["cases"]]
+        elif kind == "case":
+            case = CaseResult.from_json(record)
+            seen.setdefault((case.task_id, case.case_id), case)
+        elif kind == "done":
+            finished = True
+    messages: dict[str, str] = {}
+    why = ""
+    if not finished:
+        tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
+        why = (f"the test process ended early (exit {returncode})"
+               + (f": {' | '.join(tail)}" if tail else ""))
+    elif returncode not in (0, 1):
+        tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
+        why = f"pytest exited {returncode}: {' | '.join(tail)}"
+    out: list[CaseResult] = []
+    for task_id, case_id, kind in collected:
+        found = seen.pop((task_id, case_id), None)
+        out.append(found if found is not None else CaseResult(
+            case_id, task_id, kind, "error", why or "the case was collected but never reported"))
+    out += seen.values()  # reported without being collected: keep, never drop
+    tasks_with_cases = {c.task_id for c in out}
+    for task_id in share:
+        if task_id not in tasks_with_cases:
+            messages[task_id] = why or "no tests were collected for this task (fail closed)"
+    return out, messages
