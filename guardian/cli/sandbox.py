@@ -20,7 +20,8 @@ def register(sub: Any) -> None:
                     "runs as root; rlimits on CPU, memory, processes and file size; a scrubbed "
                     "environment. `check` prints the level that applies; `setup` installs "
                     "bubblewrap when it is missing (Debian/Ubuntu, as root).",
-        epilog="Exit codes: check: 0, or 1 when weaker than --require; setup: 0 ok, 2 failed.")
+        epilog="Exit codes: check: 0, or 1 when weaker than --require; setup: 0 installed, "
+               "present, or not installable here (a warning says so), 2 the install failed.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     check = actions.add_parser("check", help="print the isolation level that applies here")
     check.add_argument("--format", choices=["text", "json"], default="text")
@@ -57,10 +58,11 @@ def run_setup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     apt = shutil.which("apt-get")
     if apt is None or os.getuid() != 0:
-        err.write("guardian: bubblewrap is missing; install it with your package manager "
-                  "(Debian/Ubuntu: `sudo apt-get install bubblewrap`). Without it agent code "
-                  "runs with weaker isolation (see `guardian sandbox check`).\n")
-        return 2
+        err.write("guardian: warning: bubblewrap is missing and cannot be installed from here; "
+                  "install it with your package manager (Debian/Ubuntu: `sudo apt-get install "
+                  "bubblewrap`). Until then agent code runs with weaker isolation, recorded in "
+                  "every result (see `guardian sandbox check`).\n")
+        return 0
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     out.write("installing bubblewrap with apt-get…\n")
     out.flush()
