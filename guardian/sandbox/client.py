@@ -64,30 +64,36 @@ _BUILTIN_EXC: dict[str, type[BaseException]] = {
     name: obj for name, obj in vars(__import__("builtins")).items()
     if isinstance(obj, type) and issubclass(obj, Exception)
 }
-_RAISED_CACHE: dict[type[BaseException], type[CandidateRaised]] = {}
+_RAISED_CACHE: dict[type[BaseException], type[CandidateRaised] | None] = {}
 
 
 def raised(info: Mapping[str, Any]) -> CandidateRaised:
     """The harness-side exception for what the candidate raised.
 
     A built-in exception type comes back as a subclass of both :class:`CandidateRaised` and
-    that built-in (so ``pytest.raises(ValueError)`` works); anything else is plain
-    :class:`CandidateRaised`. Only the name crosses the boundary, never an object.
+    that built-in (so ``pytest.raises(ValueError)`` works); a built-in whose constructor needs
+    fixed arguments (``UnicodeDecodeError``, ``ExceptionGroup``) as a subclass of its nearest
+    base that does not; anything else is plain :class:`CandidateRaised`. Only the name crosses
+    the boundary, never an object.
     """
     name = str(info.get("type", "Exception"))[:100]
     message = str(info.get("message", ""))[:2000]
     where = str(info.get("where", ""))[:200]
     base = _BUILTIN_EXC.get(name) if info.get("builtin") else None
-    if base is None or base is CandidateRaised:
-        return CandidateRaised(name, message, where)
-    cls = _RAISED_CACHE.get(base)
-    if cls is None:
-        try:
-            cls = type(f"Candidate{name}", (CandidateRaised, base), {})
-        except TypeError:  # layout conflicts (e.g. OSError subclasses): keep the plain form
-            return CandidateRaised(name, message, where)
-        _RAISED_CACHE[base] = cls
-    return cls(name, message, where)
+    for klass in base.__mro__ if base is not None else ():
+        if not issubclass(klass, Exception) or issubclass(klass, CandidateRaised):
+            break
+        if klass not in _RAISED_CACHE:
+            try:
+                cls = type(f"Candidate{klass.__name__}", (CandidateRaised, klass), {})
+                cls(name, message, where)
+            except TypeError:  # a layout conflict, or a constructor with a fixed signature
+                cls = None
+            _RAISED_CACHE[klass] = cls
+        made = _RAISED_CACHE[klass]
+        if made is not None:
+            return made(name, message, where)
+    return CandidateRaised(name, message, where)
 
 
 @dataclass(frozen=True, slots=True)
