@@ -317,14 +317,15 @@ class _Hooks:
         stored = run.counterexamples.get((_task_of(item) or "", _case_id(item)), [])
         funcargs = {k: v for k, v in getattr(item, "funcargs", {}).items()
                     if k in item._fixtureinfo.argnames}  # type: ignore[attr-defined]
+        item.stash[_REPLAYED] = 0
         for encoded in stored:
             kwargs = codec.decode(encoded)
+            item.stash[_REPLAYED] += 1  # counted before the call: a failing replay counts too
             try:
                 inner(**funcargs, **kwargs)
             except BaseException:
                 run.last_kwargs = kwargs
                 raise
-        item.stash[_REPLAYED] = len(stored)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]
