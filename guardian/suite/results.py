@@ -130,6 +130,7 @@ class EvalResult:
         }
         if not timings:
             data["summary"].pop("cached_tasks", None)
+            data["settings"].pop("workers", None)  # how the run was spread, not what it found
         else:
             data["timings"] = {k: round(v, 3) for k, v in self.timings.items()}
         return data
