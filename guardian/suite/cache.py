@@ -80,7 +80,7 @@ class EvalCache:
             return None
         try:
             cases = [CaseResult.from_json(c) for c in json.loads(payload)]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):  # not a list of objects
             return None
         if not cases or any(c.task_id != task_id for c in cases):
             return None
