@@ -11,19 +11,24 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
+    "CaseResult",
     "Change",
     "CheckContext",
     "CheckResult",
     "Config",
     "ConfigError",
     "ConflictError",
+    "Counterexample",
     "DirectoryKnowledgeBase",
     "Effect",
     "Entry",
+    "EvalCache",
+    "EvalResult",
     "Finding",
     "GuardianError",
     "ImportReport",
     "InputError",
+    "Isolation",
     "KBError",
     "KBState",
     "KnowledgeBase",
@@ -31,6 +36,7 @@ __all__ = [
     "LedgerKey",
     "Lesson",
     "LessonError",
+    "Limits",
     "MemoryKnowledgeBase",
     "PluginError",
     "Policy",
@@ -38,13 +44,19 @@ __all__ = [
     "Problem",
     "ReadOnlyKnowledgeBase",
     "RepairReport",
+    "Sandbox",
     "Source",
+    "Suite",
+    "Task",
+    "TaskResult",
     "VerifyReport",
     "__version__",
     "check_paths",
+    "evaluate",
     "import_lessons",
     "load_config",
     "load_lessons",
+    "load_suite",
     "register_action",
 ]
 
@@ -83,6 +95,18 @@ _LAZY = {
     "Problem": "guardian.kb.verify",
     "import_lessons": "guardian.kb.importer",
     "ImportReport": "guardian.kb.importer",
+    "CaseResult": "guardian.suite.results",
+    "EvalResult": "guardian.suite.results",
+    "TaskResult": "guardian.suite.results",
+    "EvalCache": "guardian.suite.cache",
+    "Suite": "guardian.suite.manifest",
+    "load_suite": "guardian.suite.manifest",
+    "evaluate": "guardian.suite.runner",
+    "Counterexample": "guardian.suite.runner",
+    "Isolation": "guardian.sandbox.isolation",
+    "Sandbox": "guardian.sandbox.client",
+    "Limits": "guardian.sandbox.client",
+    "Task": "guardian.suite.tasks",
 }
 
 if TYPE_CHECKING:
@@ -115,6 +139,13 @@ if TYPE_CHECKING:
     from guardian.policy.base import CheckContext
     from guardian.policy.engine import Policy
     from guardian.records import CheckResult, Finding, Lesson, Source
+    from guardian.sandbox.client import Limits, Sandbox
+    from guardian.sandbox.isolation import Isolation
+    from guardian.suite.cache import EvalCache
+    from guardian.suite.manifest import Suite, load_suite
+    from guardian.suite.results import CaseResult, EvalResult, TaskResult
+    from guardian.suite.runner import Counterexample, evaluate
+    from guardian.suite.tasks import Task
 
 
 def __getattr__(name: str) -> Any:

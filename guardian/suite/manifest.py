@@ -120,6 +120,23 @@ def load_suite(spec: str) -> Suite:
             raise InputError(f"{manifest}: [{name}] must be a table")
         return value
 
+    allowed = {
+        "suite": {"name", "version", "description"},
+        "tasks": {"source"},
+        "tests": set(KINDS),
+        "hypothesis": {"max_examples", "seed"},
+        "limits": {"call_seconds", "task_seconds", "cpu_seconds", "memory_mb", "processes",
+                   "file_mb"},
+    }
+    for name in data:
+        if name not in allowed:
+            raise InputError(f"{manifest}: unknown table [{name}]; use "
+                             f"{', '.join(f'[{t}]' for t in allowed)}")
+    for name, keys in allowed.items():
+        extra = set(table(name)) - keys
+        if extra:
+            raise InputError(f"{manifest}: [{name}] has unknown key {sorted(extra)[0]!r}; "
+                             f"use {', '.join(sorted(keys))}")
     head, tasks, tests = table("suite"), table("tasks"), table("tests")
     hyp, limits = table("hypothesis"), table("limits")
     name = head.get("name")
@@ -146,10 +163,6 @@ def load_suite(spec: str) -> Suite:
     if not any(files.values()):
         raise InputError(f"{manifest}: [tests] lists no test files (fail closed: a suite "
                          "without tests proves nothing)")
-    extra = set(tests) - set(KINDS)
-    if extra:
-        raise InputError(f"{manifest}: [tests] has unknown keys {sorted(extra)}; "
-                         f"use {', '.join(KINDS)}")
 
     def number(tab: dict[str, Any], key: str, default: float, lo: float, hi: float) -> float:
         value = tab.get(key, default)
