@@ -128,14 +128,14 @@ def load_suite(spec: str) -> Suite:
         "limits": {"call_seconds", "task_seconds", "cpu_seconds", "memory_mb", "processes",
                    "file_mb"},
     }
-    for name in data:
-        if name not in allowed:
-            raise InputError(f"{manifest}: unknown table [{name}]; use "
+    for title in data:
+        if title not in allowed:
+            raise InputError(f"{manifest}: unknown table [{title}]; use "
                              f"{', '.join(f'[{t}]' for t in allowed)}")
-    for name, keys in allowed.items():
-        extra = set(table(name)) - keys
+    for title, keys in allowed.items():
+        extra = set(table(title)) - keys
         if extra:
-            raise InputError(f"{manifest}: [{name}] has unknown key {sorted(extra)[0]!r}; "
+            raise InputError(f"{manifest}: [{title}] has unknown key {sorted(extra)[0]!r}; "
                              f"use {', '.join(sorted(keys))}")
     head, tasks, tests = table("suite"), table("tasks"), table("tests")
     hyp, limits = table("hypothesis"), table("limits")
