@@ -134,18 +134,16 @@ def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | N
     messages: dict[str, str] = {}
     lookup = time.perf_counter() - started
     if todo:
+        def store(task_id: str, its: list[CaseResult]) -> None:
+            # Cached as soon as a task is complete (an interrupted run keeps what finished);
+            # only clean results: an error may be the machine's fault, not the code's.
+            if cache is not None and its and all(c.outcome != "error" for c in its):
+                cache.put(keys[task_id], task_id, its)
+
         ran, messages = _run_workers(suite, todo, codes, only=only, workers=n_workers,
-                                     isolation=isolation, cxs=cxs, progress=progress)
-        by_task: dict[str, list[CaseResult]] = {}
-        for case in ran:
-            by_task.setdefault(case.task_id, []).append(case)
+                                     isolation=isolation, cxs=cxs, progress=progress,
+                                     on_task=store)
         cases += ran
-        if cache is not None:
-            for t in todo:
-                its = by_task.get(t, [])
-                # Only complete, clean runs are cached: an error may be the machine's fault.
-                if its and t not in messages and all(c.outcome != "error" for c in its):
-                    cache.put(keys[t], t, its)
     task_results = build_tasks(order, _in_order(cases, order), messages, frozenset(cached))
     total = time.perf_counter() - started
     return EvalResult(task_results, settings_of(suite, only, min(n_workers, max(1, len(todo)))),
@@ -158,70 +156,164 @@ def _in_order(cases: list[CaseResult], order: list[str]) -> list[CaseResult]:
     return sorted(cases, key=lambda c: rank.get(c.task_id, len(rank)))  # stable within a task
 
 
+class _Worker:
+    """One pytest process and the JSON lines it has written so far (read incrementally)."""
+
+    def __init__(self, proc: subprocess.Popen[bytes], results: Path, log: Path,
+                 share: list[str]) -> None:
+        self.proc, self.results, self.log, self.share = proc, results, log, share
+        self.offset = 0
+        self.buffer = b""
+        self.collected: list[list[str]] = []
+        self.seen: dict[tuple[str, str], CaseResult] = {}
+        self.finished = False
+        self.reported: set[str] = set()
+
+    def poll(self) -> list[str]:
+        """Read new lines; the tasks whose every collected case is now reported."""
+        try:
+            with self.results.open("rb") as fh:
+                fh.seek(self.offset)
+                chunk = fh.read()
+        except OSError:
+            return []
+        self.offset += len(chunk)
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            kind = record.get("type")
+            if kind == "collected":
+                self.collected = [[str(x) for x in c] for c in record["cases"]]
+            elif kind == "case":
+                case = CaseResult.from_json(record)
+                self.seen.setdefault((case.task_id, case.case_id), case)
+            elif kind == "done":
+                self.finished = True
+        complete = []
+        expected: dict[str, list[tuple[str, str]]] = {}
+        for task_id, case_id, _kind in self.collected:
+            expected.setdefault(task_id, []).append((task_id, case_id))
+        for task_id, keys in expected.items():
+            if task_id not in self.reported and all(k in self.seen for k in keys):
+                self.reported.add(task_id)
+                complete.append(task_id)
+        return complete
+
+    def cases_of(self, task_id: str) -> list[CaseResult]:
+        return [self.seen[(t, c)] for t, c, _k in self.collected if t == task_id]
+
+    def outcome(self) -> tuple[list[CaseResult], dict[str, str]]:
+        """Every collected case (unreported ones as ``error``) and per-task problems."""
+        self.poll()
+        code = self.proc.returncode
+        why = ""
+        if not self.finished:
+            why = f"the test process ended early (exit {code})" + self._tail()
+        elif code not in (0, 1):
+            why = f"pytest exited {code}" + self._tail()
+        out: list[CaseResult] = []
+        seen = dict(self.seen)
+        for task_id, case_id, kind in self.collected:
+            found = seen.pop((task_id, case_id), None)
+            out.append(found if found is not None else CaseResult(
+                case_id, task_id, kind, "error",
+                why or "the case was collected but never reported"))
+        out += seen.values()  # reported without being collected: keep, never drop
+        with_cases = {c.task_id for c in out}
+        messages = {t: why or "no tests were collected for this task (fail closed)"
+                    for t in self.share if t not in with_cases}
+        return out, messages
+
+    def _tail(self) -> str:
+        try:
+            tail = self.log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
+        except OSError:
+            return ""
+        return f": {' | '.join(tail)}" if tail else ""
+
+
+TaskDone = Callable[[str, list[CaseResult]], None]
+
+
 def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, only: str,
                  workers: int, isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
-                 progress: Progress | None) -> tuple[list[CaseResult], dict[str, str]]:
+                 progress: Progress | None, on_task: TaskDone | None = None
+                 ) -> tuple[list[CaseResult], dict[str, str]]:
     n = min(workers, len(todo))
     shares = [todo[i::n] for i in range(n)]
     files = [str(p) for p in suite.test_files(only)]
     kinds = {str(p): suite.kind_of(p) for p in suite.test_files("all")}
-    procs: list[tuple[subprocess.Popen[bytes], Path, Path, list[str]]] = []
+    pool: list[_Worker] = []
     with tempfile.TemporaryDirectory(prefix="guardian-eval-") as tmp:
         ini = Path(tmp) / "pytest.ini"
         ini.write_text(_PYTEST_INI, encoding="utf-8")
-        for slot, share in enumerate(shares):
-            work = Path(tmp) / f"w{slot}"
-            work.mkdir()
-            results = work / "results.jsonl"
-            results.touch()
-            spec = {
-                "tasks": [suite.tasks[t].to_json() for t in share],
-                "codes": {t: codes[t] for t in share}, "kinds": kinds,
-                "seed": suite.seed, "max_examples": suite.max_examples,
-                "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
-                "slot": slot, "results": str(results),
-                "counterexamples": [c.to_json() for t in share for c in cxs.get(t, [])],
-            }
-            spec_path = work / "spec.json"
-            spec_path.write_text(json.dumps(spec), encoding="utf-8")
-            argv = [sys.executable, "-m", "pytest", "-p", "guardian.suite.plugin",
-                    "-p", "no:cacheprovider", "-c", str(ini), "--rootdir", str(suite.root),
-                    "-qq", "--tb=no", "--no-header", "-p", "no:randomly",
-                    "--guardian-run", str(spec_path), *files]
-            log = open(work / "pytest.log", "wb")  # noqa: SIM115 - closed below
-            proc = subprocess.Popen(argv, cwd=work, env=_worker_env(), stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
-            log.close()
-            procs.append((proc, results, work, share))
-        budget = 60 + suite.limits.task_seconds * max(len(s) for s in shares) * 1.5
-        deadline = time.monotonic() + budget
-        total_expected = 0
         try:
+            for slot, share in enumerate(shares):
+                pool.append(_start_worker(suite, Path(tmp), slot, share, codes=codes,
+                                          kinds=kinds, files=files, isolation=isolation,
+                                          cxs=cxs, ini=ini))
+            budget = 60 + suite.limits.task_seconds * max(len(s) for s in shares) * 1.5
+            deadline = time.monotonic() + budget
             while True:
-                running = [p for p, *_ in procs if p.poll() is None]
+                running = [w for w in pool if w.proc.poll() is None]
+                for w in pool:
+                    for task_id in w.poll():
+                        if on_task is not None:
+                            on_task(task_id, w.cases_of(task_id))
                 if progress is not None:
-                    done, expected = _count(procs)
-                    total_expected = max(total_expected, expected)
-                    progress(done, total_expected)
+                    progress(sum(len(w.seen) for w in pool),
+                             sum(len(w.collected) for w in pool))
                 if not running:
                     break
                 if time.monotonic() > deadline:
-                    for p in running:
-                        _kill(p)
+                    for w in running:
+                        _kill(w.proc)
                     break
-                time.sleep(0.1)
+                time.sleep(0.05)
         finally:
-            for p, *_ in procs:
-                if p.poll() is None:
-                    _kill(p)
+            for w in pool:
+                if w.proc.poll() is None:
+                    _kill(w.proc)
         cases: list[CaseResult] = []
         messages: dict[str, str] = {}
-        for proc, results, work, share in procs:
-            got, msgs = _collect(results, share, proc.returncode, work / "pytest.log")
+        for w in pool:
+            got, msgs = w.outcome()
             cases += got
             messages.update(msgs)
     return cases, messages
+
+
+def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
+                  codes: Mapping[str, str], kinds: dict[str, str], files: list[str],
+                  isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
+                  ini: Path) -> _Worker:
+    work = tmp / f"w{slot}"
+    work.mkdir()
+    results = work / "results.jsonl"
+    results.touch()
+    spec = {
+        "tasks": [suite.tasks[t].to_json() for t in share],
+        "codes": {t: codes[t] for t in share}, "kinds": kinds,
+        "seed": suite.seed, "max_examples": suite.max_examples,
+        "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
+        "slot": slot, "results": str(results),
+        "counterexamples": [c.to_json() for t in share for c in cxs.get(t, [])],
+    }
+    spec_path = work / "spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    argv = [sys.executable, "-m", "pytest", "-p", "guardian.suite.plugin",
+            "-p", "no:cacheprovider", "-c", str(ini), "--rootdir", str(suite.root),
+            "-qq", "--tb=no", "--no-header", "-p", "no:randomly",
+            "--guardian-run", str(spec_path), *files]
+    log_path = work / "pytest.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(argv, cwd=work, env=_worker_env(), stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return _Worker(proc, results, log_path, share)
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
@@ -230,60 +322,3 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
     except OSError:
         proc.kill()
     proc.wait()
-
-
-def _count(procs: list[tuple[subprocess.Popen[bytes], Path, Path, list[str]]]
-           ) -> tuple[int, int]:
-    done = expected = 0
-    for _proc, results, _work, _share in procs:
-        try:
-            with results.open("rb") as fh:
-                for line in fh:
-                    if line.startswith(b'{"type":"case"'):
-                        done += 1
-                    elif line.startswith(b'{"type":"collected"'):
-                        expected += line.count(b"],[") + 1 if b'"cases":[[' in line else 0
-        except OSError:
-            continue
-    return done, expected
-
-
-def _collect(results: Path, share: list[str], returncode: int | None, log: Path
-             ) -> tuple[list[CaseResult], dict[str, str]]:
-    """Cases a worker reported, plus ``error`` cases for what it collected but never ran."""
-    collected: list[list[str]] = []
-    seen: dict[tuple[str, str], CaseResult] = {}
-    finished = False
-    for line in results.read_text("utf-8", errors="replace").splitlines():
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue  # a torn last line after a crash
-        kind = record.get("type")
-        if kind == "collected":
-            collected = [[str(x) for x in c] for c in record["cases"]]
-        elif kind == "case":
-            case = CaseResult.from_json(record)
-            seen.setdefault((case.task_id, case.case_id), case)
-        elif kind == "done":
-            finished = True
-    messages: dict[str, str] = {}
-    why = ""
-    if not finished:
-        tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
-        why = (f"the test process ended early (exit {returncode})"
-               + (f": {' | '.join(tail)}" if tail else ""))
-    elif returncode not in (0, 1):
-        tail = log.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
-        why = f"pytest exited {returncode}: {' | '.join(tail)}"
-    out: list[CaseResult] = []
-    for task_id, case_id, kind in collected:
-        found = seen.pop((task_id, case_id), None)
-        out.append(found if found is not None else CaseResult(
-            case_id, task_id, kind, "error", why or "the case was collected but never reported"))
-    out += seen.values()  # reported without being collected: keep, never drop
-    tasks_with_cases = {c.task_id for c in out}
-    for task_id in share:
-        if task_id not in tasks_with_cases:
-            messages[task_id] = why or "no tests were collected for this task (fail closed)"
-    return out, messages
