@@ -1,0 +1,5 @@
+"""4a. Unbounded recursion within the default recursion limit: RecursionError."""
+
+
+def f(x):
+    return f(x) + 1
