@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import random
+import signal
 import time
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -41,6 +42,10 @@ from guardian.sandbox.isolation import Isolation
 from guardian.suite.tasks import Task
 
 _STATE_KEY = pytest.StashKey["_Run"]()
+
+
+class CaseTimeout(CandidateTimeout):
+    """The whole case (harness included) ran past its wall clock."""
 PARAM = "guardian_task_id"
 FIXTURES = {"solution", "candidate", "reference", "task"}
 
@@ -294,8 +299,27 @@ class _Hooks:
             if nextitem is None or _task_of(nextitem) != _task_of(item):
                 self.run.release()
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_call(self, item: pytest.Item) -> None:
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Generator[None, None, None]:
+        """A wall clock around the whole case, the harness's own work included."""
+        limit = self.run.limits.task_seconds * 1.5 + 5
+
+        def expire(_signum: int, _frame: Any) -> None:
+            raise CaseTimeout(f"the case ran past {limit:g} s")
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            self._replay_and_record(item)
+            return (yield)
+        except CaseTimeout:
+            self.run.release()  # the executor may be mid-call: never reuse it
+            raise
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+    def _replay_and_record(self, item: pytest.Item) -> None:
         """Wrap hypothesis's inner test to capture the falsifying example; replay stored ones."""
         func = getattr(item, "obj", None)
         hyp = getattr(func, "hypothesis", None)
