@@ -18,6 +18,7 @@ executor inside the sandbox, and only data crosses back.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import random
 import signal
@@ -342,11 +343,21 @@ class _Hooks:
         funcargs = {k: v for k, v in getattr(item, "funcargs", {}).items()
                     if k in item._fixtureinfo.argnames}  # type: ignore[attr-defined]
         item.stash[_REPLAYED] = 0
+        from hypothesis.errors import UnsatisfiedAssumption
+
+        try:
+            params = set(inspect.signature(inner).parameters)
+        except (TypeError, ValueError):
+            params = set()
         for encoded in stored:
             kwargs = codec.decode(encoded)
+            if not isinstance(kwargs, dict) or set(kwargs) != params - set(funcargs):
+                continue  # stale: the test's arguments changed since it was stored
             item.stash[_REPLAYED] += 1  # counted before the call: a failing replay counts too
             try:
                 inner(**funcargs, **kwargs)
+            except UnsatisfiedAssumption:
+                continue  # outside the task's contract (the reference refuses it)
             except BaseException:
                 run.last_kwargs = kwargs
                 raise
