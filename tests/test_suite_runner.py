@@ -238,13 +238,6 @@ class TestSelection:
                                     ("mini/absval", CHECK): "pass"}
         assert result.settings["only"] == "base" and result.passed
 
-    def test_only_properties(self, mini: Suite) -> None:
-        """Properties only: the marked base test of the selected task does not run."""
-        result = evaluate(mini, WRONG, tasks=["mini/upper"], only="properties", workers=1)
-        assert outcomes(result) == {("mini/upper", "props_mini.py::test_upper_is_idempotent"):
-                                    "pass"}
-        assert {c.kind for c in result.cases} == {"property"}
-
 
 @pytest.mark.slow
 class TestDeterminism:
