@@ -26,7 +26,12 @@ def encode(value: Any, _depth: int = 0) -> Any:
     if value is None or kind is bool or kind is str:
         return value
     if kind is int:
-        return value if -(1 << 53) < value < (1 << 53) else {"$int": str(value)}
+        if -(1 << 53) < value < (1 << 53):
+            return value
+        try:
+            return {"$int": str(value)}
+        except ValueError:  # more digits than int-to-str conversion allows (4300 by default)
+            raise CodecError("integer too large to pass across the sandbox boundary") from None
     if kind is float:
         if math.isfinite(value):
             return value
