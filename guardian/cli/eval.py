@@ -45,6 +45,9 @@ def register(sub: Any) -> None:
                         help="a JSONL corpus of stored counterexamples to replay (repeatable; "
                              "the KB's counterexamples.jsonl and its lessons' evidence are "
                              "always replayed)")
+    parser.add_argument("--keep-counterexamples", action="store_true",
+                        help="append the failures' counterexamples to the KB's corpus "
+                             "(counterexamples.jsonl), so every later run replays them")
     parser.add_argument("--no-cache", action="store_true",
                         help="neither read nor write the evaluation cache")
     parser.add_argument("--require-isolation",
@@ -98,6 +101,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             cache.close()
         if progress is not None:
             err.write("\r\033[K")
+    if args.keep_counterexamples:
+        from guardian.suite.corpus import keep
+
+        added = keep(config.kb_dir, suite.name, result.cases)
+        if not config.kb_dir.is_dir():
+            err.write(f"guardian: warning: no KB at {config.kb_dir} (run `guardian init`); "
+                      "counterexamples not kept\n")
+        elif added:
+            err.write(f"guardian: kept {added} new counterexample(s) in "
+                      f"{config.kb_dir / 'counterexamples.jsonl'}\n")
     if args.format == "json":
         json.dump(result.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")

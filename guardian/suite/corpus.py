@@ -93,3 +93,40 @@ def load_counterexamples(extra: Iterable[Path], kb_dir: Path, suite: str
             key = json.dumps(cx.to_json(), sort_keys=True)
             found.setdefault(key, cx)
     return [found[k] for k in sorted(found)]
+
+
+def keep(kb_dir: Path, suite: str, cases: Iterable[Any]) -> int:
+    """Append the replayable counterexamples of failing ``cases`` to the KB's corpus.
+
+    Records already there are not repeated; the append is one durable write under an
+    exclusive lock, so concurrent runs neither interleave nor lose lines. Returns how many
+    were added.
+    """
+    import fcntl
+
+    from guardian.kb.fsio import append_durably
+
+    if not kb_dir.is_dir():
+        return 0
+    path = kb_dir / CORPUS_FILE
+    new: list[str] = []
+    with open(path, "a") as lock:  # the corpus itself is the lock
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        have = {json.dumps(c.to_json(), sort_keys=True)
+                for c in read_corpus(path, suite, required=False)}
+        for case in cases:
+            cx = case.counterexample or {}
+            if case.outcome == "pass" or not isinstance(cx.get("kwargs"), dict):
+                continue
+            record = Counterexample(case.task_id, case.case_id, cx["kwargs"])
+            key = json.dumps(record.to_json(), sort_keys=True)
+            if key in have:
+                continue
+            have.add(key)
+            new.append(json.dumps({"suite": suite, "task_id": case.task_id,
+                                   "case_id": case.case_id,
+                                   "counterexample": {"kwargs": cx["kwargs"]}},
+                                  sort_keys=True, separators=(",", ":")))
+        if new:
+            append_durably(path, ("\n".join(new) + "\n").encode())
+    return len(new)
