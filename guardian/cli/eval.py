@@ -116,7 +116,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("\n")
     else:
         _text(result, out)
-    if any(t.message and not t.cases for t in result.tasks):
+    if result.problems or any(t.message and not t.cases for t in result.tasks):
+        for problem in result.problems:
+            err.write(f"guardian: error: {problem}\n")
         return 2
     return 0 if result.passed else 1
 

@@ -91,6 +91,7 @@ class _Run:
         self.spec = spec
         self.tasks = {t["task_id"]: Task.from_json(t) for t in spec["tasks"]}
         self.order = list(self.tasks)
+        self.known = set(spec.get("known", self.order))
         self.codes: dict[str, str] = spec["codes"]
         self.kinds: dict[str, str] = spec["kinds"]
         self.seed = int(spec["seed"])
@@ -265,6 +266,11 @@ class _Hooks:
             return
         marker = metafunc.definition.get_closest_marker("task")
         wanted = list(marker.args) if marker else list(self.run.order)
+        unknown = [t for t in wanted if t not in self.run.known]
+        if unknown:
+            raise pytest.UsageError(
+                f"{metafunc.definition.nodeid}: @pytest.mark.task names {unknown[0]!r}, which "
+                "is not a task of this suite (a typo would silently drop the test)")
         ids = [t for t in wanted if t in self.run.tasks]
         if PARAM not in metafunc.fixturenames:
             metafunc.fixturenames.append(PARAM)
@@ -401,6 +407,14 @@ class _Hooks:
                    "kind": self._kind(item), "outcome": outcome, "message": message,
                    "counterexample": cx, "duration": time.perf_counter() - started,
                    "replayed": item.stash.get(_REPLAYED, 0)})
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            text = str(report.longrepr).strip().splitlines()
+            message = next((ln.strip() for ln in reversed(text) if ln.strip().startswith("E ")),
+                           text[-1] if text else "collection failed")
+            self.run.write({"type": "collect_error", "where": report.nodeid,
+                            "message": message.removeprefix("E").strip()[:1000]})
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.run.write({"type": "done"})

@@ -95,6 +95,7 @@ class EvalResult:
     settings: Mapping[str, Any]
     isolation: Mapping[str, Any]
     timings: Mapping[str, float] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()  # the run itself went wrong (a suite that cannot collect…)
 
     @property
     def cases(self) -> tuple[CaseResult, ...]:
@@ -102,7 +103,8 @@ class EvalResult:
 
     @property
     def passed(self) -> bool:
-        return bool(self.tasks) and all(t.outcome == "pass" for t in self.tasks)
+        return (bool(self.tasks) and not self.problems
+                and all(t.outcome == "pass" for t in self.tasks))
 
     def task(self, task_id: str) -> TaskResult | None:
         return next((t for t in self.tasks if t.task_id == task_id), None)
@@ -127,6 +129,7 @@ class EvalResult:
             "summary": self.summary(),
             "settings": dict(self.settings),
             "isolation": dict(self.isolation),
+            "problems": list(self.problems),
         }
         if not timings:
             data["summary"].pop("cached_tasks", None)

@@ -132,6 +132,7 @@ def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | N
                 cached.add(t)
     todo = [t for t in order if t not in cached]
     messages: dict[str, str] = {}
+    problems: list[str] = []
     lookup = time.perf_counter() - started
     if todo:
         def store(task_id: str, its: list[CaseResult]) -> None:
@@ -140,7 +141,7 @@ def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | N
             if cache is not None and its and all(c.outcome != "error" for c in its):
                 cache.put(keys[task_id], task_id, its)
 
-        ran, messages = _run_workers(suite, todo, codes, only=only, workers=n_workers,
+        ran, messages, problems = _run_workers(suite, todo, codes, only=only, workers=n_workers,
                                      isolation=isolation, cxs=cxs, progress=progress,
                                      on_task=store)
         cases += ran
@@ -148,7 +149,8 @@ def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | N
     total = time.perf_counter() - started
     return EvalResult(task_results, settings_of(suite, only, min(n_workers, max(1, len(todo)))),
                       isolation.to_json(),
-                      {"total_seconds": total, "cache_lookup_seconds": lookup})
+                      {"total_seconds": total, "cache_lookup_seconds": lookup},
+                      tuple(problems))
 
 
 def _in_order(cases: list[CaseResult], order: list[str]) -> list[CaseResult]:
@@ -168,6 +170,7 @@ class _Worker:
         self.seen: dict[tuple[str, str], CaseResult] = {}
         self.finished = False
         self.reported: set[str] = set()
+        self.problems: list[str] = []
 
     def poll(self) -> list[str]:
         """Read new lines; the tasks whose every collected case is now reported."""
@@ -191,6 +194,9 @@ class _Worker:
             elif kind == "case":
                 case = CaseResult.from_json(record)
                 self.seen.setdefault((case.task_id, case.case_id), case)
+            elif kind == "collect_error":
+                self.problems.append(f"cannot collect {record.get('where') or 'the suite'}: "
+                                     f"{record.get('message', '')}")
             elif kind == "done":
                 self.finished = True
         complete = []
@@ -211,7 +217,9 @@ class _Worker:
         self.poll()
         code = self.proc.returncode
         why = ""
-        if not self.finished:
+        if self.problems:
+            why = self.problems[0]
+        elif not self.finished:
             why = f"the test process ended early (exit {code})" + self._tail()
         elif code not in (0, 1):
             why = f"pytest exited {code}" + self._tail()
@@ -242,7 +250,7 @@ TaskDone = Callable[[str, list[CaseResult]], None]
 def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, only: str,
                  workers: int, isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
                  progress: Progress | None, on_task: TaskDone | None = None
-                 ) -> tuple[list[CaseResult], dict[str, str]]:
+                 ) -> tuple[list[CaseResult], dict[str, str], list[str]]:
     n = min(workers, len(todo))
     shares = [todo[i::n] for i in range(n)]
     files = [str(p) for p in suite.test_files(only)]
@@ -280,11 +288,16 @@ def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, onl
                     _kill(w.proc)
         cases: list[CaseResult] = []
         messages: dict[str, str] = {}
+        problems: list[str] = []
         for w in pool:
             got, msgs = w.outcome()
             cases += got
             messages.update(msgs)
-    return cases, messages
+            problems += [p for p in w.problems if p not in problems]
+            if not w.finished:
+                problems.append(f"a test process ended early (exit {w.proc.returncode})"
+                                + w._tail())
+    return cases, messages, problems
 
 
 def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
@@ -297,6 +310,7 @@ def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
     results.touch()
     spec = {
         "tasks": [suite.tasks[t].to_json() for t in share],
+        "known": list(suite.tasks),
         "codes": {t: codes[t] for t in share}, "kinds": kinds,
         "seed": suite.seed, "max_examples": suite.max_examples,
         "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
