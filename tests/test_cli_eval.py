@@ -23,7 +23,7 @@ WRONG = [{"task_id": "mini/double", "completion": "    return x * 2 if x < 10 el
          {"task_id": "mini/absval", "code": "def absval(x):\n    return x\n"},
          {"task_id": "mini/upper", "code": "def upper(s):\n    return s.upper()\n"}]
 
-TOP_KEYS = {"tasks", "cases", "summary", "settings", "isolation", "timings"}
+TOP_KEYS = {"tasks", "cases", "summary", "settings", "isolation", "timings", "problems"}
 CASE_KEYS = {"case_id", "task_id", "kind", "outcome", "message", "counterexample", "replayed",
              "duration"}
 TASK_KEYS = {"task_id", "outcome", "cases", "counts", "message", "cached"}
@@ -172,6 +172,7 @@ class TestOutput:
         assert (data["settings"]["seed"], data["settings"]["max_examples"]) == (0, 20)
         assert data["isolation"] == detect().to_json()
         assert data["summary"]["tasks"] == 2 and data["summary"]["cases_fail"] == 1
+        assert data["problems"] == []
 
 
 @pytest.mark.slow

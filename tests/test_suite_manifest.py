@@ -90,7 +90,7 @@ MALFORMED = [
     ("name a number", HEAD.replace('name = "t"', "name = 3"), "name"),
     ("source missing", HEAD.replace('source = "tasks.jsonl"', ""), "source"),
     ("source a list", HEAD.replace('"tasks.jsonl"', '["tasks.jsonl"]'), "source"),
-    ("tests not a table", HEAD.replace('[tests]\nbase = ["checks.py"]\n', 'tests = 1\n'),
+    ("tests not a table", "tests = 1\n" + HEAD.replace('[tests]\nbase = ["checks.py"]\n', ""),
      "[tests]"),
     ("base a number", HEAD.replace('["checks.py"]', "3"), "base"),
     ("properties not strings", HEAD + "properties = [1]\n", "properties"),
@@ -120,15 +120,25 @@ class TestMalformedManifest:
         assert str(tmp_path.resolve() / "suite.toml") in message
         assert key in message
 
-    @pytest.mark.xfail(strict=True, reason="manifest.py ignores unknown keys outside [tests]: "
-                                           "a misspelt limit silently keeps its default")
-    @pytest.mark.parametrize("extra", ["[limits]\ncall_secs = 1\n",
-                                       "[hypothesis]\nmax_example = 5\n"],
-                             ids=["limits", "hypothesis"])
-    def test_misspelt_setting_is_refused(self, tmp_path: Path, extra: str) -> None:
-        """A misspelt key in [limits] or [hypothesis] is an error, as it is in [tests]."""
+    @pytest.mark.parametrize(("extra", "key"), [
+        ("[limits]\ncall_secs = 1\n", "call_secs"),
+        ("[hypothesis]\nmax_example = 5\n", "max_example"),
+        ("[runner]\nworkers = 2\n", "[runner]"),
+    ], ids=["limits", "hypothesis", "table"])
+    def test_misspelt_setting_is_refused(self, tmp_path: Path, extra: str, key: str) -> None:
+        """A misspelt key or table is an error naming it, not a silently kept default."""
         write_suite(tmp_path, HEAD + extra)
-        load_error(tmp_path)
+        assert key in load_error(tmp_path)
+
+    @pytest.mark.parametrize(("manifest", "key"), [
+        (HEAD.replace('name = "t"', 'name = "t"\ntitle = "x"'), "title"),
+        (HEAD.replace('source = "tasks.jsonl"', 'source = "tasks.jsonl"\nfile = "x"'), "file"),
+    ], ids=["suite", "tasks"])
+    def test_unknown_key_in_suite_and_tasks_tables(self, tmp_path: Path, manifest: str,
+                                                   key: str) -> None:
+        """Unknown keys in [suite] and [tasks] are refused too, naming the key."""
+        write_suite(tmp_path, manifest)
+        assert repr(key) in load_error(tmp_path)
 
     def test_literal_file_that_does_not_exist(self, tmp_path: Path) -> None:
         """A test file named without wildcards that does not exist is an error naming it."""

@@ -270,7 +270,7 @@ class TestContainment:
         codes = {"mini/double": "def double(x)\n    return x * 2\n",
                  "mini/absval": "raise RuntimeError('boom at import')\n",
                  "mini/upper": WRONG["mini/upper"]}
-        result = evaluate(mini, codes, workers=1)
+        result = evaluate(mini, codes, workers=2)  # double and upper share a worker
         by_task = {t.task_id: t for t in result.tasks}
         assert {c.outcome for c in by_task["mini/double"].cases} == {"fail"}
         assert all("failed to load" in c.message and "SyntaxError" in c.message
@@ -294,6 +294,7 @@ class TestContainment:
         errors = [c for c in result.cases if c.outcome == "error"]
         assert all("ended early (exit 0)" in c.message for c in errors)
         assert [t.outcome for t in result.tasks] == ["pass", "error"]
+        assert any("ended early (exit 0)" in p for p in result.problems)
         assert not result.passed
 
     def test_harness_that_exits_while_collecting_errors_every_task(self, tmp_path: Path) -> None:
@@ -306,3 +307,15 @@ class TestContainment:
         assert [(t.outcome, len(t.cases)) for t in result.tasks] == [("error", 0), ("error", 0)]
         assert all("ended early (exit 0)" in t.message for t in result.tasks)
         assert result.summary()["cases_pass"] == 0
+        assert result.problems and not result.passed
+
+    def test_marker_naming_no_task_of_the_suite_fails_the_run(self, tmp_path: Path) -> None:
+        """A typo in @pytest.mark.task is a run-level problem, never a silently dropped test."""
+        suite = copy_suite("mini", tmp_path / "mini")
+        (suite.root / "props_typo.py").write_text(
+            "import pytest\n\n\n@pytest.mark.task('mini/dobule')\n"
+            "def test_typo(solution):\n    assert solution(1) == 2\n")
+        result = evaluate(load_suite(str(suite.root)), WRONG, tasks=["mini/upper"], workers=1)
+        assert any("'mini/dobule'" in p and "not a task of this suite" in p
+                   for p in result.problems), result.problems
+        assert not result.passed and result.summary()["cases_pass"] == 0
