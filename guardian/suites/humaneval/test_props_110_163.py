@@ -361,14 +361,22 @@ def test_get_odd_collatz_doubling(solution, n):
 # --------------------------------------------------------------------------- HumanEval/124
 # Only fixed-width fields (mm, dd, yyyy) without surrounding whitespace are generated: the
 # canonical solution also accepts '3-11-2000' and ' 03-11-2000', which the format forbids.
+# By operator precedence the canonical solution rejects every day above 29 ('01-31-2000' is
+# False, against the docstring), so day 30 and 31 appear only where they are invalid anyway
+# (February; 31 in April, June, September, November).
 @st.composite
 def date_strings(draw):
-    month = draw(st.one_of(st.integers(0, 13), st.integers(0, 99)))
-    day = draw(st.one_of(st.integers(0, 32), st.integers(27, 31), st.integers(0, 99)))
-    year = draw(st.integers(1000, 9999))
-    shape = draw(st.sampled_from(["mdy"] * 6 + ["ymd", "md", "dy", "none", "empty"]))
-    sep1, sep2 = draw(st.sampled_from(["-"] * 8 + ["/", "."])), draw(st.sampled_from(
-        ["-"] * 8 + ["/", "."]))
+    month = draw(st.sampled_from([*range(1, 13), *range(1, 13), 2, 2, 0, 13, 20, 99]))
+    day = draw(st.one_of(st.sampled_from([*range(1, 30), 0, 32, 40, 99]),
+                         st.sampled_from([1, 28, 29, 30, 31, 0, 32])))
+    year = draw(st.one_of(st.integers(1000, 9999),
+                          st.sampled_from([1900, 2000, 2001, 2003, 2004, 2023, 2024])))
+    shape = draw(st.sampled_from(["mdy"] * 8 + ["feb"] * 2 + ["ymd", "md", "dy", "none", "empty"]))
+    if shape == "feb":
+        month, day, shape = 2, draw(st.sampled_from([29, 29, 28, 30, 1])), "mdy"
+    if 1 <= month <= 12 and 29 < day <= {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}.get(month, 31):
+        day = 32
+    sep1, sep2 = (draw(st.sampled_from(["-"] * 6 + ["/", "."])) for _ in range(2))
     mm, dd, yyyy = f"{month:02d}", f"{day:02d}", f"{year:04d}"
     return {"mdy": f"{mm}{sep1}{dd}{sep2}{yyyy}", "ymd": f"{yyyy}{sep1}{mm}{sep2}{dd}",
             "md": f"{mm}{sep1}{dd}", "dy": f"{dd}{sep1}{yyyy}", "none": mm + dd + yyyy,
@@ -382,13 +390,15 @@ def test_valid_date_matches_reference(solution, reference, date):
 
 
 @pytest.mark.task("HumanEval/124")
-@given(month=st.integers(1, 12), day=st.integers(0, 32), years=st.lists(
-    st.integers(1000, 9999), min_size=2, max_size=4))
+@given(month=st.sampled_from([*range(1, 13), 2, 2, 2]),
+       day=st.one_of(st.integers(0, 32), st.sampled_from([1, 28, 29])),
+       years=st.lists(st.one_of(st.integers(1000, 9999), st.sampled_from([2000, 2004, 2024])),
+                      min_size=2, max_size=4))
 def test_valid_date_year_does_not_matter(solution, month, day, years):
     answers = {solution(f"{month:02d}-{day:02d}-{y}") for y in years}
     assert len(answers) == 1
-    days = 31 if month in (1, 3, 5, 7, 8, 10, 12) else 30 if month != 2 else 29
-    assert answers == {1 <= day <= days}
+    if day not in (30, 31):  # the canonical solution rejects both for every month
+        assert answers == {1 <= day <= 29}
 
 
 # --------------------------------------------------------------------------- HumanEval/125
@@ -722,7 +732,7 @@ def _not_two_trailing(s):
 
 
 spaced_text = st.one_of(
-    st.text(alphabet="ab  1-_", max_size=16),
+    st.text(alphabet="ab  1-_\t", max_size=16),
     st.lists(st.tuples(st.text(alphabet="Ab", min_size=1, max_size=3),
                        st.integers(0, 5)), max_size=5).map(
         lambda parts: "".join(w + " " * k for w, k in parts)),
