@@ -14,6 +14,7 @@ hit the machine itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -399,6 +400,13 @@ def _samples(path: Path, names: list[str], params: dict[str, Any]) -> None:
 
 @pytest.fixture(scope="module")
 def battery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Battery]:
+    with contextlib.ExitStack() as cleanup:
+        yield from _battery(tmp_path_factory, cleanup)
+
+
+def _battery(tmp_path_factory: pytest.TempPathFactory, cleanup: contextlib.ExitStack
+             ) -> Iterator[Battery]:
+    """Build the battery, run guardian eval on it, then observe the host."""
     iso = detect().to_json()
     level = iso["level"]
     tmp = tmp_path_factory.mktemp("battery")
@@ -423,8 +431,12 @@ def battery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Battery]:
                  "config": repo / "guardian.toml", "suite_test": suite / "test_battery.py",
                  "suite_tasks": suite / "tasks.jsonl"}
     tcp, udp, abstract = _listeners(token)
+    for sock in (tcp, udp, abstract):
+        cleanup.callback(sock.close)
     decoy = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
                              env={"PATH": "/usr/bin:/bin", **secret_env})
+    cleanup.callback(decoy.wait)
+    cleanup.callback(decoy.kill)
     params = {
         "token": token, "decoy_pid": decoy.pid, "test_pid": os.getpid(),
         "tcp_port": tcp.getsockname()[1], "udp_port": udp.getsockname()[1],
@@ -455,43 +467,37 @@ def battery(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Battery]:
     watcher = Watcher(proc.pid)
     watcher.start()
     try:
-        try:
-            bat.stdout, bat.stderr = proc.communicate(timeout=RUN_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            pytest.fail(f"guardian eval did not finish within {RUN_TIMEOUT} s")
-        bat.elapsed = time.monotonic() - started
-        bat.rc = proc.returncode
-        watcher.done.set()
-        watcher.join()
-        bat.sandbox_uids = watcher.sandbox_uids()
-        bat.observed_uids = set(watcher.uids)
-        deadline = time.monotonic() + 3  # killed processes may still be on their way out
-        while True:
-            bat.leftovers = living(bat.sandbox_uids)
-            if not bat.leftovers or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        match = re.search(r"battery-maxrss-kib=(\d+)", bat.stderr)
-        bat.maxrss_kib = int(match.group(1)) if match else None
-        bat.accepted = _received(tcp, udp, abstract)
-        bat.decoy_alive = decoy.poll() is None
-        bat.after = snapshot(protected)
-        bat.suite_files_after = sorted(p.name for p in suite.iterdir())
-        bat.verify = cli("verify", cwd=repo)
-        try:
-            bat.result = json.loads(bat.stdout)
-        except ValueError:
-            pytest.fail(f"guardian eval printed no JSON (exit {bat.rc}): "
-                        f"{bat.stdout[-2000:]} {bat.stderr[-2000:]}")
-        yield bat
+        bat.stdout, bat.stderr = proc.communicate(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"guardian eval did not finish within {RUN_TIMEOUT} s")
     finally:
         watcher.done.set()
-        decoy.kill()
-        decoy.wait()
-        for s in (tcp, udp, abstract):
-            s.close()
+    bat.elapsed = time.monotonic() - started
+    bat.rc = proc.returncode
+    watcher.join()
+    bat.sandbox_uids = watcher.sandbox_uids()
+    bat.observed_uids = set(watcher.uids)
+    deadline = time.monotonic() + 3  # killed processes may still be on their way out
+    while True:
+        bat.leftovers = living(bat.sandbox_uids)
+        if not bat.leftovers or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    match = re.search(r"battery-maxrss-kib=(\d+)", bat.stderr)
+    bat.maxrss_kib = int(match.group(1)) if match else None
+    bat.accepted = _received(tcp, udp, abstract)
+    bat.decoy_alive = decoy.poll() is None
+    bat.after = snapshot(protected)
+    bat.suite_files_after = sorted(p.name for p in suite.iterdir())
+    bat.verify = cli("verify", cwd=repo)
+    try:
+        bat.result = json.loads(bat.stdout)
+    except ValueError:
+        pytest.fail(f"guardian eval printed no JSON (exit {bat.rc}): "
+                    f"{bat.stdout[-2000:]} {bat.stderr[-2000:]}")
+    yield bat
 
 
 class TestTheRun:
@@ -722,7 +728,10 @@ class TestFakePasses:
 class TestLeftovers:
     def test_no_sandbox_process_outlives_guardian(self, battery: Battery) -> None:
         """After guardian exits, nothing runs under the uids its sandboxes used (the double-
-        forked setsid daemon, the thread, the fork bomb's children included)."""
+        forked setsid daemon, the thread, the fork bomb's children included).
+
+        The scan covers every uid >= 200000 seen under this run plus every uid its workers
+        could hand out, not the whole range: other guardian runs on the machine use it too."""
         battery.require("leftovers")
         if battery.isolation["separate_uid"]:
             assert battery.observed_uids, "the watcher saw no sandbox process"
