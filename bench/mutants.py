@@ -34,6 +34,7 @@ import copy
 import difflib
 import json
 import random
+import signal
 import subprocess
 import sys
 import tempfile
@@ -484,7 +485,7 @@ def all_mutants(source: str, entry_point: str, task_id: str = "") -> Generated:
     gen.sites = len(sites)
     seen = {original}
     for op, index, variant, label in sites:
-        clone = copy.deepcopy(tree)
+        clone = ast.parse(source)  # a fresh tree (much faster than copy.deepcopy)
         cfunc = entry_function(clone, entry_point)
         target = next(w.node for w in walk(cfunc) if w.index == index)
         try:
@@ -561,8 +562,9 @@ class Outcome:
 
     @property
     def has_kwargs(self) -> bool:
+        """Some failing or timed-out case carries a replayable counterexample."""
         return any(isinstance((c.get("counterexample") or {}).get("kwargs"), dict)
-                   for c in self.failing if c["outcome"] == "fail")
+                   for c in self.failing if c["outcome"] in ("fail", "timeout"))
 
 
 def run_eval(codes: Mapping[str, str], only: str, workers: int | None, work: Path,
@@ -579,13 +581,21 @@ def run_eval(codes: Mapping[str, str], only: str, workers: int | None, work: Pat
     # cwd: an empty folder, so no repository's KB counterexamples are replayed
     cwd = work / "cwd"
     cwd.mkdir(exist_ok=True)
-    proc = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        stdout, stderr = proc.communicate()
+    except BaseException:
+        # SIGINT lets guardian eval kill its pytest workers (SIGTERM would orphan them)
+        proc.send_signal(signal.SIGINT)
+        proc.wait()
+        raise
     samples.unlink()
     try:
-        data = json.loads(proc.stdout)
+        data = json.loads(stdout)
     except ValueError:
         raise SystemExit(f"guardian eval ({name}) exited {proc.returncode} without JSON:\n"
-                         f"{proc.stderr[-2000:]}") from None
+                         f"{stderr[-2000:]}") from None
     failing: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for case in data["cases"]:
         if case["outcome"] != "pass":
@@ -618,6 +628,7 @@ class Record:
     mutant: Mutant
     base: Outcome | None = None
     props: Outcome | None = None
+    retried: bool = False  # timed out once and was run again
 
     @property
     def survived_base(self) -> bool:
@@ -636,7 +647,8 @@ class Record:
                     "failing": list(o.failing), "has_kwargs": o.has_kwargs}
         m = self.mutant
         return {"task_id": m.task_id, "operator": m.operator, "label": m.label,
-                "diff": m.diff(original), "base": stage(self.base), "props": stage(self.props)}
+                "diff": m.diff(original), "base": stage(self.base), "props": stage(self.props),
+                "retried": self.retried}
 
 
 def measure(gens: Mapping[str, Generated], workers: int | None, work: Path
@@ -656,6 +668,7 @@ def measure(gens: Mapping[str, Generated], workers: int | None, work: Path
         _log(f"base round {k}: {len(batch)} mutants, "
              f"{sum(1 for r in batch.values() if r.survived_base)} survive "
              f"({time.perf_counter() - started:.0f} s)")
+    _retry_timeouts(records, "base", workers, work)
     survivors = {t: [r for r in rs if r.survived_base] for t, rs in records.items()}
     survivors = {t: rs for t, rs in survivors.items() if rs}
     if survivors:
@@ -675,15 +688,37 @@ def measure(gens: Mapping[str, Generated], workers: int | None, work: Path
         _log(f"properties round {k}: {len(batch)} survivors, "
              f"{sum(1 for r in batch.values() if r.killed_by_props)} killed "
              f"({time.perf_counter() - started:.0f} s)")
+    _retry_timeouts(survivors, "properties", workers, work)
     for t in broken:
         records.pop(t, None)
     return records, broken
 
 
+def _retry_timeouts(records: Mapping[str, list[Record]], only: str, workers: int | None,
+                    work: Path) -> None:
+    """Run timed-out mutants once more: on a loaded machine a slow pass can look like a hang."""
+    stage = "base" if only == "base" else "props"
+    again = {t: [r for r in rs if (o := getattr(r, stage)) is not None
+                 and o.outcome == "timeout"] for t, rs in records.items()}
+    again = {t: rs for t, rs in again.items() if rs}
+    for k, batch in in_rounds(again):
+        got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, workers, work,
+                       f"{only}-retry-{k}")
+        for t, r in batch.items():
+            r.retried = True
+            setattr(r, stage, got[t])
+        _log(f"{only} timeout retry {k}: {len(batch)} mutants, "
+             f"{sum(1 for t in batch if got[t].outcome != 'timeout')} no longer time out")
+
+
 def measure_heldout(path: Path, tasks: Mapping[str, Any], only_tasks: set[str] | None,
                     workers: int | None, work: Path) -> dict[str, Any]:
-    """Base and properties on a held-out file of wrong samples; outcomes only, never code."""
-    per_task: dict[str, list[str]] = defaultdict(list)
+    """Base and properties on a held-out file of wrong samples; outcomes only, never code.
+
+    Every sample runs against both (not only those passing base), in rounds of one sample
+    per task; timeouts are retried once as for the mutants.
+    """
+    per_task: dict[str, list[Record]] = defaultdict(list)
     skipped = 0
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
@@ -694,35 +729,41 @@ def measure_heldout(path: Path, tasks: Mapping[str, Any], only_tasks: set[str] |
             skipped += 1
             continue
         code = data["code"] if "code" in data else tasks[t].prompt + data["completion"]
-        per_task[t].append(code)
-    results: list[dict[str, Any]] = []
-    for only in ("base", "properties"):
+        label = f"sample {len(per_task[t])}"
+        per_task[t].append(Record(Mutant(t, "heldout", label, 0, code)))
+    for only, stage in (("base", "base"), ("properties", "props")):
         for k, batch in in_rounds(per_task):
-            got = run_eval(batch, only, workers, work, f"heldout-{only}-{k}")
-            for t, o in got.items():
-                if only == "base":
-                    results.append({"task_id": t, "round": k, "base": o.outcome})
-                else:
-                    row = next(r for r in results if r["task_id"] == t and r["round"] == k)
-                    row["props"] = "error (no cases)" if o.harness_error else o.outcome
-                    row["props_has_kwargs"] = o.has_kwargs
-                    row["props_counterexamples"] = [
-                        {"case_id": c["case_id"],
-                         "kwargs": (c.get("counterexample") or {}).get("kwargs"),
-                         "repr": (c.get("counterexample") or {}).get("repr")}
-                        for c in o.failing if c["outcome"] == "fail"]
+            got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, workers, work,
+                           f"heldout-{only}-{k}")
+            for t, r in batch.items():
+                setattr(r, stage, got[t])
             _log(f"held-out {only} round {k}: {len(batch)} samples")
-    n = len(results)
-    base_fail = sum(1 for r in results if r["base"] != "pass")
-    killed = [r for r in results if r.get("props") not in ("pass", "error (no cases)", None)]
+        _retry_timeouts(per_task, only, workers, work)
+    results: list[dict[str, Any]] = []
+    for t in sorted(per_task, key=_task_number):
+        for r in per_task[t]:
+            assert r.base is not None and r.props is not None
+            results.append({
+                "task_id": t, "sample": r.mutant.label, "base": r.base.outcome,
+                "props": "error (no cases)" if r.props.harness_error else r.props.outcome,
+                "props_has_kwargs": r.props.has_kwargs, "retried": r.retried,
+                "props_counterexamples": [
+                    {"case_id": c["case_id"], "outcome": c["outcome"],
+                     "kwargs": (c.get("counterexample") or {}).get("kwargs"),
+                     "repr": (c.get("counterexample") or {}).get("repr")}
+                    for c in r.props.failing if c["outcome"] in ("fail", "timeout")]})
+    killed = [r for r in results if r["props"] not in ("pass", "error (no cases)")]
     pass_base = [r for r in results if r["base"] == "pass"]
-    killed_after_base = [r for r in pass_base if r in killed]
     return {
-        "samples": n, "skipped": skipped, "fail_base": base_fail,
+        "samples": len(results), "skipped": skipped,
+        "fail_base": len(results) - len(pass_base),
         "fail_properties": len(killed),
+        "fail_properties_by_outcome": dict(Counter(r["props"] for r in killed)),
         "fail_properties_with_kwargs": sum(1 for r in killed if r["props_has_kwargs"]),
-        "pass_base": len(pass_base), "pass_base_fail_properties": len(killed_after_base),
+        "pass_base": len(pass_base),
+        "pass_base_fail_properties": sum(1 for r in pass_base if r in killed),
         "missed_by_both": sum(1 for r in pass_base if r not in killed),
+        "property_harness_errors": sum(1 for r in results if r["props"] == "error (no cases)"),
         "results": results,
     }
 
@@ -802,6 +843,12 @@ def print_report(summary: Mapping[str, Any], records: Mapping[str, list[Record]]
             print(f"{name:16}{o['evaluated']:>10}{o['killed_base']:>10}"
                   f"{o['surviving_base']:>9}{o['killed_properties']:>10}{o['missed']:>8}"
                   f"{_pct(o['killed_properties'], o['surviving_base']):>9}")
+    bare = [r for rs in records.values() for r in rs
+            if r.killed_by_props and r.props is not None and not r.props.has_kwargs]
+    for r in bare:
+        assert r.props is not None
+        cases = ", ".join(f"{c['case_id']} ({c['outcome']})" for c in r.props.failing)
+        print(f"property kill without kwargs: {r.mutant.task_id} {r.mutant.label}: {cases}")
     gaps = summary["tasks_with_missed_mutant"]
     print(f"\ntasks with a base-surviving mutant the properties miss: {len(gaps)}/"
           f"{len(records)}")
@@ -821,7 +868,12 @@ def print_report(summary: Mapping[str, Any], records: Mapping[str, list[Record]]
               f"{h['missed_by_both']}")
 
 
+def _terminate(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt  # unwinds through run_eval, which stops guardian eval cleanly
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-task", type=int, default=12, help="mutants per task (12)")
     parser.add_argument("--seed", type=int, default=0)
@@ -881,4 +933,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        _log("interrupted")
+        sys.exit(130)
