@@ -769,10 +769,6 @@ class TestPlanting:
         for path in battery.params["plant_paths"]:
             assert not Path(path).exists(), path
 
-    @pytest.mark.xfail(strict=True, reason=(
-        "the sandbox's root is a writable tmpfs and only /tmp is cleaned between tasks: "
-        "files planted in /, /dev/shm, /var/tmp, /run or /home survive into the next task "
-        "of the same sandbox (guardian/sandbox/_zygote.py _clean, client.py _bwrap_argv)"))
     def test_nothing_planted_anywhere_is_found_by_the_next_task(
             self, battery: Battery) -> None:
         """No file a task planted anywhere it could write is there for the next task."""

@@ -212,7 +212,17 @@ def _status_text(status):
 
 
 def _clean(root):
-    for name in os.listdir(root):
+    _wipe(root)
+    if os.environ.get("GUARDIAN_SCRATCH") is None:  # inside bubblewrap: /dev/shm is ours too
+        _wipe("/dev/shm")
+
+
+def _wipe(root):
+    try:
+        names = os.listdir(root)
+    except OSError:
+        return
+    for name in names:
         path = os.path.join(root, name)
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)

@@ -181,6 +181,9 @@ def _bwrap_argv(bwrap: str, python: str, extra_binds: list[str]) -> list[str]:
             argv += ["--ro-bind", path, path]
     for key, value in _ENV.items():
         argv += ["--setenv", key, value]
+    # Last: the root (bubblewrap's own tmpfs) read-only, so /tmp and /dev/shm are the only
+    # writable places left, and the zygote wipes both between tasks.
+    argv += ["--remount-ro", "/"]
     return argv
 
 
