@@ -232,9 +232,14 @@ class Sandbox:
         self._scratch: str | None = None
         self.uid: int | None = None
         self.restarts = 0
+        self._started = False
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
+        """Start the zygote (again, after it died: ``restarts`` counts those)."""
+        if self._started:
+            self.restarts += 1
+        self._started = True
         iso = self.isolation
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(_ENV)
@@ -318,7 +323,6 @@ class Sandbox:
         if self._control is None or self._proc is None or self._proc.poll() is not None:
             if self._proc is not None:
                 self.close()
-                self.restarts += 1
             self.start()
         assert self._control is not None
         return self._control
@@ -341,7 +345,6 @@ class Sandbox:
             except (EOFError, TimeoutError, OSError) as exc:
                 ours.close()
                 self.close()  # the zygote died (a previous task may have killed it): restart
-                self.restarts += 1
                 if attempt == 2:
                     raise SandboxError(
                         f"the sandbox stopped answering ({type(exc).__name__})") from None
