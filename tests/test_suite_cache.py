@@ -264,13 +264,10 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 class TestCacheFromTheCli:
     def test_no_cache_neither_reads_nor_writes(self, tmp_path: Path) -> None:
-        """--no-cache creates no cache and ignores a filled one, leaving it byte for byte."""
+        """--no-cache ignores a filled cache and leaves it byte for byte; without it, it is read."""
         (tmp_path / ".git").mkdir()
         cache_dir = tmp_path / ".guardian-cache"
-        done = run_cli(tmp_path, "--no-cache")
-        assert done.returncode == 0, done.stderr
-        assert not (cache_dir / "eval.sqlite").exists()
-
+        # (That --no-cache creates no cache is checked by test_cli_eval's JSON test.)
         # Plant a (false) failing result under the key the CLI computes for this run.
         suite = load_suite(str(MINI))
         key = cache_key(suite, suite.tasks["mini/upper"].to_json(),

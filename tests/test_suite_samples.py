@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from guardian.cli import main
 from guardian.errors import InputError
 from guardian.suite.manifest import load_suite
 from guardian.suite.samples import read_samples, reference_codes
@@ -99,19 +101,30 @@ class TestReadSamples:
         assert codes["mini/upper"] == TASKS["mini/upper"].prompt + "    return s.upper()\n"
 
 
-@pytest.mark.slow
 class TestCliSampleErrors:
     @pytest.mark.parametrize(("lines", "says"), [(b[1], b[2]) for b in BAD] + [([], "no samples")],
                              ids=[b[0] for b in BAD] + ["empty"])
-    def test_exit_2_with_one_line(self, tmp_path: Path, lines: list[object], says: str) -> None:
+    def test_exit_2_with_one_line(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  lines: list[object], says: str) -> None:
         """`guardian eval` exits 2 with a one-line error and no traceback for a bad samples file."""
         path = write_lines(tmp_path / "s.jsonl", *lines) if lines else tmp_path / "s.jsonl"
         path.touch()
+        monkeypatch.chdir(tmp_path)
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["eval", "--suite", str(MINI), "--samples", str(path), "--no-cache"],
+                    out=out, err=err)
+        assert (code, out.getvalue()) == (2, "")
+        assert len(err.getvalue().splitlines()) == 1
+        assert err.getvalue().startswith(f"guardian: error: {path}")
+        assert says in err.getvalue()
+
+    @pytest.mark.slow
+    def test_console_exit_2_without_traceback(self, tmp_path: Path) -> None:
+        """The same through a real `python -m guardian` process: one stderr line, exit 2."""
+        path = write_lines(tmp_path / "s.jsonl", DOUBLE, {**DOUBLE, "completion": ""})
         done = subprocess.run([sys.executable, "-m", "guardian", "eval", "--suite", str(MINI),
                                "--samples", str(path), "--no-cache"], cwd=tmp_path, text=True,
                               capture_output=True, timeout=60, check=False)
-        assert done.returncode == 2, done.stderr
-        assert done.stdout == ""
-        assert len(done.stderr.splitlines()) == 1
-        assert done.stderr.startswith(f"guardian: error: {path}") and says in done.stderr
-        assert "Traceback" not in done.stderr
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == (f"guardian: error: {path}:2: task 'mini/double' already has a "
+                               "sample (line 1); guardian evaluates one sample per task\n")
