@@ -84,11 +84,35 @@ class TestRows:
                 ("bad-outcome", "t/1", [{**cases("t/1")[0].to_json(), "outcome": "ok"}]),
                 ("empty", "t/1", []), ("not-a-list", "t/1", {"a": 1})]:
             text = json.dumps(payload)
-            digest = hashlib.sha256(text.encode()).hexdigest()
+            digest = cache._digest(key, task_id, text)
             with sqlite3.connect(path) as conn:
                 conn.execute("INSERT INTO results VALUES (?, ?, ?, ?, 0)",
                              (key, task_id, text, digest))
             assert cache.get(key) is None, key
+
+    def test_row_copied_under_another_key_is_a_miss(self, tmp_path: Path) -> None:
+        """The digest binds the row to its key: a pass copied to another code's key is a miss."""
+        path = tmp_path / "eval.sqlite"
+        cache = EvalCache.open(path)
+        cache.put("good-code", "t/1", cases("t/1", "pass"))
+        with sqlite3.connect(path) as conn:
+            conn.execute("INSERT INTO results SELECT 'bad-code', task_id, payload, sha256, "
+                         "created FROM results WHERE key = 'good-code'")
+        assert cache.get("good-code") is not None
+        assert cache.get("bad-code") is None
+
+    def test_keyed_cache_refuses_rows_forged_without_the_secret(self, tmp_path: Path) -> None:
+        """With a secret, a row whose digest anyone could compute (plain SHA-256) is a miss."""
+        path = tmp_path / "eval.sqlite"
+        cache = EvalCache.open(path, secret=b"s3cret")
+        cache.put("k", "t/1", cases("t/1", "fail"))
+        forged = json.dumps([c.to_json() for c in cases("t/1", "pass")])
+        unkeyed = EvalCache.open(tmp_path / "other.sqlite")
+        with sqlite3.connect(path) as conn:
+            conn.execute("UPDATE results SET payload = ?, sha256 = ? WHERE key = 'k'",
+                         (forged, unkeyed._digest("k", "t/1", forged)))
+        assert cache.get("k") is None
+        assert EvalCache.open(path, secret=b"other").get("k") is None
 
     def test_corrupt_file_is_moved_aside_and_rebuilt(self, tmp_path: Path) -> None:
         """Random bytes where the database should be: set aside, a fresh cache is made."""
@@ -125,8 +149,6 @@ class TestRows:
         cache = EvalCache.open(path)
         assert cache.get("k") is None
 
-    @pytest.mark.xfail(strict=True, reason="cache.py: a foreign SQLite file without guardian's "
-                                           "meta table is adopted, not moved aside")
     def test_foreign_database_is_moved_aside(self, tmp_path: Path) -> None:
         """Another program's SQLite file is set aside (as the module says), and the cache works."""
         path = tmp_path / "eval.sqlite"

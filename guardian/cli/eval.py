@@ -88,7 +88,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise InputError(f"the sandbox here is {isolation.level!r}, weaker than the required "
                          f"{args.require_isolation!r}: {'; '.join(isolation.notes)}")
     cxs = load_counterexamples(args.counterexamples, config.kb_dir, suite.name)
-    cache = None if args.no_cache else EvalCache.open(config.cache_dir / "eval.sqlite")
+    cache = None
+    if not args.no_cache:
+        import hashlib
+        import os
+
+        ledger_key = os.environ.get(config.ledger_key_env, "")
+        secret = (hashlib.sha256(b"guardian-eval-cache\0" + ledger_key.encode()).digest()
+                  if ledger_key else None)
+        cache = EvalCache.open(config.cache_dir / "eval.sqlite", secret=secret)
     progress = None
     if not args.quiet and err.isatty():
         progress = _progress(err)

@@ -2,8 +2,12 @@
 
 A row holds one task's case results under a key that covers everything that could change them
 (suite files and version, the task, the code, settings and seed, guardian's version, the
-isolation level). Each payload carries its own SHA-256; a row that does not match is ignored.
-A file that is not our database (corrupt, foreign, another schema) is moved aside and rebuilt.
+isolation level). Each row carries a digest over its key, task and payload — an HMAC when a
+secret is given (guardian uses one derived from the ledger key), a plain SHA-256 otherwise —
+and a row that does not match is ignored, so a row copied under another key, or edited, is a
+miss. Without a secret the digest catches damage, not forgery: the cache is then as
+trustworthy as the directory it lives in. A file that is not our database (corrupt, another
+program's, another schema) is moved aside and rebuilt.
 Several processes may read and write at once (WAL, a busy timeout, one short transaction per
 write).
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
 import sqlite3
@@ -27,16 +32,27 @@ SCHEMA = "guardian-eval-cache/1"
 class EvalCache:
     """Open with :meth:`open`; ``get``/``put`` one task's cases by key."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, secret: bytes | None = None
+                 ) -> None:
         self._conn = conn
         self.path = path
         self.rebuilt = False
+        self._secret = secret
+
+    def _digest(self, key: str, task_id: str, payload: str) -> str:
+        material = b"\0".join((key.encode(), task_id.encode(), payload.encode()))
+        if self._secret:
+            return "hmac:" + hmac.new(self._secret, material, hashlib.sha256).hexdigest()
+        return hashlib.sha256(material).hexdigest()
 
     @classmethod
-    def open(cls, path: Path) -> EvalCache:
+    def open(cls, path: Path, *, secret: bytes | None = None) -> EvalCache:
+        """Open (or create, or rebuild) the cache at ``path``; ``secret`` keys the row MACs."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            return cls._connect(path)
+            cache = cls._connect(path)
+            cache._secret = secret
+            return cache
         except sqlite3.DatabaseError:
             aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}-{os.getpid()}")
             for suffix in ("", "-wal", "-shm"):
@@ -44,6 +60,7 @@ class EvalCache:
                     os.replace(f"{path}{suffix}", f"{aside}{suffix}")
             cache = cls._connect(path)
             cache.rebuilt = True
+            cache._secret = secret
             return cache
 
     @classmethod
@@ -53,6 +70,10 @@ class EvalCache:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
+            tables = {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'")}
+            if tables and ("meta" not in tables or not tables <= {"meta", "results"}):
+                raise sqlite3.DatabaseError(f"not guardian's cache (tables {sorted(tables)})")
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA,))
             (schema,) = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
@@ -76,7 +97,9 @@ class EvalCache:
         if row is None:
             return None
         task_id, payload, digest = row
-        if not isinstance(payload, str) or hashlib.sha256(payload.encode()).hexdigest() != digest:
+        if not (isinstance(payload, str) and isinstance(task_id, str)
+                and isinstance(digest, str)
+                and hmac.compare_digest(self._digest(key, task_id, payload), digest)):
             return None
         try:
             cases = [CaseResult.from_json(c) for c in json.loads(payload)]
@@ -88,7 +111,7 @@ class EvalCache:
 
     def put(self, key: str, task_id: str, cases: Sequence[CaseResult]) -> None:
         payload = json.dumps([c.to_json() for c in cases], separators=(",", ":"))
-        digest = hashlib.sha256(payload.encode()).hexdigest()
+        digest = self._digest(key, task_id, payload)
         with contextlib.suppress(sqlite3.DatabaseError):  # a cache that cannot write is no cache
             self._conn.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
                                (key, task_id, payload, digest, time.time()))
