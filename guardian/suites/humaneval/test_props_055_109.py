@@ -287,9 +287,12 @@ def test_fibfib_recurrence(solution, n):
 
 # --------------------------------------------------------------------------- HumanEval/64
 # a "word": letters only, non-empty (the canonical solution indexes s[-1])
-_words = st.builds(lambda w, end: w + end,
-                   st.text(alphabet="aeiouyAEIOUYbcdkxzBCDKXZ", min_size=1, max_size=12),
-                   st.sampled_from(["", "", "y", "Y", "e", "b"]))
+_words = st.one_of(
+    st.sampled_from(["y", "Y", "a", "E", "b", "by", "aY", "yy", "Yb"]),
+    st.builds(lambda w, end: w + end,
+              st.text(alphabet="aeiouyAEIOUYbcdkxzBCDKXZ", min_size=1, max_size=12),
+              st.sampled_from(["", "", "y", "Y", "e", "b"])),
+)
 
 
 @pytest.mark.task("HumanEval/64")
@@ -531,8 +534,12 @@ def test_smallest_change_reverse_and_one_edit(solution, arr, i, v):
 
 # --------------------------------------------------------------------------- HumanEval/74
 _strs = st.lists(st.text(alphabet="abH", max_size=4), max_size=5)
+_few_long = st.lists(st.text(alphabet="abH", min_size=3, max_size=7), min_size=1, max_size=2)
+_many_short = st.lists(st.text(alphabet="abH", max_size=1), min_size=2, max_size=6)
 _match_case = st.one_of(
     st.tuples(_strs, _strs),
+    st.tuples(_few_long, _many_short),
+    st.tuples(_many_short, _few_long),
     _strs.map(lambda xs: (xs, ["".join(xs)])),           # same total, different list
     _strs.map(lambda xs: (["".join(xs)], xs)),
     _strs.map(lambda xs: (xs, [s[::-1] for s in reversed(xs)])),
@@ -666,13 +673,13 @@ def test_hex_key_additive(solution, a, b):
 
 # --------------------------------------------------------------------------- HumanEval/79
 @pytest.mark.task("HumanEval/79")
-@given(decimal=st.integers(0, 10**6))
+@given(decimal=st.one_of(st.integers(0, 64), st.integers(0, 10**6)))
 def test_decimal_to_binary_matches_reference(solution, reference, decimal):
     same(solution, reference, decimal)
 
 
 @pytest.mark.task("HumanEval/79")
-@given(decimal=st.integers(0, 10**6))
+@given(decimal=st.one_of(st.integers(0, 64), st.integers(0, 10**6)))
 def test_decimal_to_binary_round_trip(solution, decimal):
     got = solution(decimal)
     assert got.startswith("db") and got.endswith("db")
@@ -718,8 +725,10 @@ _BOUNDS = [4.0, 3.7, 3.3, 3.0, 2.7, 2.3, 2.0, 1.7, 1.3, 1.0, 0.7, 0.0]
 _LETTERS = ["E", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"]
 _gpa = st.one_of(
     st.sampled_from(_BOUNDS),
-    st.sampled_from(_BOUNDS).map(lambda g: min(4.0, g + 0.05)),
-    st.sampled_from(_BOUNDS).map(lambda g: max(0.0, g - 0.05)),
+    st.tuples(st.sampled_from(_BOUNDS), st.sampled_from([0.05, 0.01, 0.001, 1e-9])).map(
+        lambda t: min(4.0, t[0] + t[1])),
+    st.tuples(st.sampled_from(_BOUNDS), st.sampled_from([0.05, 0.01, 0.001, 1e-9])).map(
+        lambda t: max(0.0, t[0] - t[1])),
     st.floats(0.0, 4.0),
     st.integers(0, 4),
 )
@@ -891,7 +900,8 @@ def test_encrypt_rotation(solution, a, b):
 
 
 # --------------------------------------------------------------------------- HumanEval/90
-_ns_lists = st.lists(st.integers(-10, 10), max_size=10)
+_ns_lists = st.one_of(st.lists(st.integers(-10, 10), max_size=10),
+                      st.lists(st.integers(-2, 3), max_size=6))
 
 
 @pytest.mark.task("HumanEval/90")
@@ -1144,8 +1154,9 @@ def test_count_upper_even_positions(solution, a, b):
 @st.composite
 def _decimal_string(draw: Any, signed: bool = True) -> str:
     sign = draw(st.sampled_from(["", "-"])) if signed else ""
-    whole = str(draw(st.integers(0, 10_000)))
-    frac = draw(st.one_of(st.just(""), st.sampled_from(["5", "50", "500", "0", "00", "49", "51"]),
+    whole = str(draw(st.one_of(st.integers(0, 20), st.integers(0, 10_000))))
+    frac = draw(st.one_of(st.just(""), st.sampled_from(["5", "50", "500"]),
+                          st.sampled_from(["0", "00", "49", "51", "4999", "5001"]),
                           st.text(alphabet="0123456789", min_size=1, max_size=4)))
     return sign + whole + ("." + frac if frac else "")
 
@@ -1164,6 +1175,15 @@ def test_closest_integer_symmetric(solution, value):
     if "." in value:
         assert solution(value + "0") == got
     assert abs(got - float(value)) <= 0.5
+
+
+@pytest.mark.task("HumanEval/99")
+@given(k=st.one_of(st.integers(0, 20), st.integers(0, 10_000)), zeros=st.sampled_from(["", "0"]))
+def test_closest_integer_halves_away_from_zero(solution, k, zeros):
+    assert solution(f"{k}.5{zeros}") == k + 1
+    assert solution(f"-{k}.5{zeros}") == -(k + 1)
+    assert solution(f"{k}.4{zeros}") == k
+    assert solution(f"-{k}.6") == -(k + 1)
 
 
 # -------------------------------------------------------------------------- HumanEval/100
@@ -1280,7 +1300,8 @@ def test_unique_digits_order_and_filter(solution, x, extra):
 
 
 # -------------------------------------------------------------------------- HumanEval/105
-_bl = st.lists(st.integers(-5, 15), max_size=12)
+_bl = st.one_of(st.lists(st.integers(-5, 15), max_size=12),
+                st.lists(st.integers(1, 9), max_size=3))
 
 
 @pytest.mark.task("HumanEval/105")
