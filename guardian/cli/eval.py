@@ -103,7 +103,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         result = evaluate(suite, codes, tasks=selected, only=args.only, workers=args.workers,
                           cache=cache, counterexamples=cxs, isolation=isolation,
-                          progress=progress)
+                          progress=progress,
+                          bytecode_dir=None if cache is None else config.cache_dir / "pycache")
     finally:
         if cache is not None:
             cache.close()

@@ -16,6 +16,7 @@ import ctypes
 import json
 import os
 import resource
+import select
 import shutil
 import signal
 import socket
@@ -167,6 +168,18 @@ def _children_of(pid):
     return found
 
 
+def _wait_exit(pid, deadline):
+    """Block until ``pid`` (our child) has exited or the deadline passes; no busy polling."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return
+    try:
+        select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+    finally:
+        os.close(fd)
+
+
 def _sweep(executor_pid, deadline):
     """Kill the executor and every process it left behind; returns its wait status."""
     status = None
@@ -174,27 +187,30 @@ def _sweep(executor_pid, deadline):
         os.killpg(executor_pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
         os.kill(executor_pid, signal.SIGKILL)
+    _wait_exit(executor_pid, min(deadline, time.monotonic() + 1))
     me = os.getpid()
+    pause = 0.0005
     while time.monotonic() < deadline:
-        kids = _children_of(me)
-        for pid in kids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
         reaped = False
         while True:
             try:
                 pid, st = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
+            except ChildProcessError:  # no children left at all
+                return status, not _children_of(me)
             if pid == 0:
                 break
             reaped = True
             if pid == executor_pid:
                 status = st
-        if not kids and not reaped:
+        kids = _children_of(me)
+        if not kids and status is not None:
             return status, True
+        for pid in kids:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
         if not reaped:
-            time.sleep(0.005)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.02)
     return status, False
 
 

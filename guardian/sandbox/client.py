@@ -9,6 +9,7 @@ killed zygote becomes :class:`CandidateCrash`, and the next task gets a fresh ex
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -118,6 +119,7 @@ class Limits:
                 "open_files": self.open_files, "recursion": self.recursion}
 
 
+@functools.cache
 def zygote_source() -> str:
     """The zygote program: the codec and the zygote module, as one stdlib-only script."""
     here = Path(__file__).parent
@@ -233,10 +235,16 @@ class Sandbox:
         self.uid: int | None = None
         self.restarts = 0
         self._started = False
+        self._pending = False
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        """Start the zygote (again, after it died: ``restarts`` counts those)."""
+        """Start the zygote and wait until it is ready."""
+        self.launch()
+        self._await_ready()
+
+    def launch(self) -> None:
+        """Start the zygote (again, after it died: ``restarts`` counts those), not waiting."""
         if self._started:
             self.restarts += 1
         self._started = True
@@ -268,11 +276,17 @@ class Sandbox:
             raise SandboxError(f"cannot start the sandbox ({iso.level}): {exc}") from None
         theirs.close()
         self._control = ours
+        self._pending = True
+
+    def _await_ready(self) -> None:
+        if not self._pending or self._control is None:
+            return
+        self._pending = False
         try:
-            hello = _recv(ours, time.monotonic() + 30)
+            hello = _recv(self._control, time.monotonic() + 30)
         except (EOFError, TimeoutError, OSError) as exc:
             self.close()
-            raise SandboxError(f"the sandbox ({iso.level}) did not start: "
+            raise SandboxError(f"the sandbox ({self.isolation.level}) did not start: "
                                f"{type(exc).__name__}") from None
         if not hello.get("ready"):
             self.close()
@@ -280,6 +294,7 @@ class Sandbox:
 
     def close(self) -> None:
         """Stop the zygote and everything in the sandbox."""
+        self._pending = False
         if self._control is not None:
             with contextlib.suppress(OSError):
                 self._control.close()
@@ -324,6 +339,8 @@ class Sandbox:
             if self._proc is not None:
                 self.close()
             self.start()
+        else:
+            self._await_ready()
         assert self._control is not None
         return self._control
 

@@ -65,13 +65,17 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     _private()
     run = _Run(json.loads(Path(spec_path).read_text("utf-8")))
-    from hypothesis import HealthCheck, settings
+    run.launch()  # bubblewrap starts while pytest collects
+    if run.spec.get("hypothesis", True):
+        # Loaded before the test modules are imported: a @settings(...) decorator inherits
+        # from the profile active when it runs. Base-only runs skip the import (≈0.4 s).
+        from hypothesis import HealthCheck, settings
 
-    settings.register_profile(
-        "guardian-eval", max_examples=run.max_examples, derandomize=True, database=None,
-        deadline=None, print_blob=False,
-        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    settings.load_profile("guardian-eval")
+        settings.register_profile(
+            "guardian-eval", max_examples=run.max_examples, derandomize=True, database=None,
+            deadline=None, print_blob=False,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+        settings.load_profile("guardian-eval")
     config.stash[_STATE_KEY] = run
     config.pluginmanager.register(_Hooks(run), "guardian-run")
 
@@ -142,6 +146,13 @@ class _Run:
                 raise self.load_error from None
             self.executor = ex
         return self.executor
+
+    def launch(self) -> None:
+        """Start the sandbox now without waiting for it (it is awaited on first use)."""
+        self.sandbox = Sandbox(self.isolation, limits=self.limits,
+                               slot=int(self.spec.get("slot", 0)))
+        with contextlib.suppress(SandboxError):  # reported when a case first needs it
+            self.sandbox.launch()
 
     def release(self) -> None:
         if self.executor is not None:

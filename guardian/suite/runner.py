@@ -70,11 +70,20 @@ def settings_of(suite: Suite, only: str, workers: int) -> dict[str, Any]:
             "python": ".".join(map(str, sys.version_info[:3]))}
 
 
-def _worker_env() -> dict[str, str]:
-    """The harness's environment: nothing secret, no plugin autoloading, fixed hashing."""
+def _worker_env(bytecode_dir: Path | None = None) -> dict[str, str]:
+    """The harness's environment: nothing secret, no plugin autoloading, fixed hashing.
+
+    With ``bytecode_dir`` compiled modules (pytest's rewritten test modules included) are
+    cached there instead of beside the sources, which saves re-rewriting a large suite on
+    every run; without it nothing is written.
+    """
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
            "PYTHONHASHSEED": "0", "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
-           "PYTHONDONTWRITEBYTECODE": "1", "HOME": tempfile.gettempdir()}
+           "HOME": tempfile.gettempdir()}
+    if bytecode_dir is None:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir)
     for key in ("VIRTUAL_ENV", "PYTHONPATH", "COVERAGE_PROCESS_START", "TMPDIR"):
         if key in os.environ:
             env[key] = os.environ[key]
@@ -92,8 +101,8 @@ filterwarnings =
 def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | None = None,
              only: str = "all", workers: int | None = None, cache: Any = None,
              counterexamples: Iterable[Counterexample] = (),
-             isolation: Isolation | None = None, progress: Progress | None = None
-             ) -> EvalResult:
+             isolation: Isolation | None = None, progress: Progress | None = None,
+             bytecode_dir: Path | None = None) -> EvalResult:
     """Evaluate ``codes`` (task id → module source) on ``suite``; see the module docstring."""
     if only not in ONLY:
         raise InputError(f"--only must be one of {', '.join(ONLY)}; got {only!r}")
@@ -143,7 +152,7 @@ def evaluate(suite: Suite, codes: Mapping[str, str], *, tasks: Sequence[str] | N
 
         ran, messages, problems = _run_workers(suite, todo, codes, only=only, workers=n_workers,
                                      isolation=isolation, cxs=cxs, progress=progress,
-                                     on_task=store)
+                                     on_task=store, bytecode_dir=bytecode_dir)
         cases += ran
     task_results = build_tasks(order, _in_order(cases, order), messages, frozenset(cached))
     total = time.perf_counter() - started
@@ -249,12 +258,14 @@ TaskDone = Callable[[str, list[CaseResult]], None]
 
 def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, only: str,
                  workers: int, isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
-                 progress: Progress | None, on_task: TaskDone | None = None
+                 progress: Progress | None, on_task: TaskDone | None = None,
+                 bytecode_dir: Path | None = None
                  ) -> tuple[list[CaseResult], dict[str, str], list[str]]:
     n = min(workers, len(todo))
     shares = [todo[i::n] for i in range(n)]
     files = [str(p) for p in suite.test_files(only)]
     kinds = {str(p): suite.kind_of(p) for p in suite.test_files("all")}
+    uses_hypothesis = any(_mentions_hypothesis(Path(f)) for f in files)
     pool: list[_Worker] = []
     with tempfile.TemporaryDirectory(prefix="guardian-eval-") as tmp:
         ini = Path(tmp) / "pytest.ini"
@@ -263,7 +274,8 @@ def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, onl
             for slot, share in enumerate(shares):
                 pool.append(_start_worker(suite, Path(tmp), slot, share, codes=codes,
                                           kinds=kinds, files=files, isolation=isolation,
-                                          cxs=cxs, ini=ini))
+                                          cxs=cxs, ini=ini, hypothesis=uses_hypothesis,
+                                          bytecode_dir=bytecode_dir))
             budget = 60 + suite.limits.task_seconds * max(len(s) for s in shares) * 1.5
             deadline = time.monotonic() + budget
             while True:
@@ -303,7 +315,7 @@ def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, onl
 def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
                   codes: Mapping[str, str], kinds: dict[str, str], files: list[str],
                   isolation: Isolation, cxs: Mapping[str, list[Counterexample]],
-                  ini: Path) -> _Worker:
+                  ini: Path, hypothesis: bool, bytecode_dir: Path | None) -> _Worker:
     work = tmp / f"w{slot}"
     work.mkdir()
     results = work / "results.jsonl"
@@ -314,7 +326,7 @@ def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
         "codes": {t: codes[t] for t in share}, "kinds": kinds,
         "seed": suite.seed, "max_examples": suite.max_examples,
         "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
-        "slot": slot, "results": str(results),
+        "slot": slot, "results": str(results), "hypothesis": hypothesis,
         "counterexamples": [c.to_json() for t in share for c in cxs.get(t, [])],
     }
     spec_path = work / "spec.json"
@@ -325,9 +337,21 @@ def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
             "--guardian-run", str(spec_path), *files]
     log_path = work / "pytest.log"
     with log_path.open("wb") as log:
-        proc = subprocess.Popen(argv, cwd=work, env=_worker_env(), stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(argv, cwd=work, env=_worker_env(bytecode_dir),
+                                stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return _Worker(proc, results, log_path, share)
+
+
+def _mentions_hypothesis(path: Path) -> bool:
+    """Whether a test module (or the conftest beside it) uses hypothesis at all."""
+    for candidate in (path, path.parent / "conftest.py"):
+        try:
+            if b"hypothesis" in candidate.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:
