@@ -142,6 +142,8 @@ def _executor(chan, control, limits, workdir):
     os.chdir(workdir)
     _limit(limits)
     sys.setrecursionlimit(limits.get("recursion", 3000))
+    if "random" in sys.modules:  # preloaded: every executor starts from the same state
+        sys.modules["random"].seed(0)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
