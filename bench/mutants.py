@@ -6,7 +6,8 @@ the prompt's other helpers, never docstrings or annotations). Mutants are dedupl
 their unparsed source, those that do not compile are dropped, and at most ``--per-task`` are
 kept per task, spread over the operators by a seeded shuffle, so runs are repeatable.
 
-Then, with ``guardian eval`` as a subprocess (sandboxed, ``--no-cache``, default workers):
+Then, with ``guardian eval`` as a subprocess (sandboxed, ``--no-cache``, default workers) on
+a snapshot of the bundled suite taken at the start (edits made meanwhile cannot mix in):
   1. every mutant runs against the suite's BASE tests (the tasks' own ``check``); a samples
      file holds one sample per task, so mutants go in rounds: round k is every task's k-th;
   2. the mutants that pass the base tests run against the PROPERTIES only;
@@ -34,6 +35,7 @@ import copy
 import difflib
 import json
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -567,17 +569,36 @@ class Outcome:
                    for c in self.failing if c["outcome"] in ("fail", "timeout"))
 
 
-def run_eval(codes: Mapping[str, str], only: str, workers: int | None, work: Path,
-             name: str) -> dict[str, Outcome]:
-    """``guardian eval --suite humaneval --samples F --only ONLY --format json --no-cache``."""
+@dataclass(frozen=True, slots=True)
+class Env:
+    """Where and how ``guardian eval`` runs: the suite (a snapshot folder), workers, scratch."""
+
+    suite: str
+    workers: int | None
+    work: Path
+
+
+def snapshot_suite(spec: str, folder: Path) -> tuple[str, str]:
+    """Copy the suite so that edits made to it during a long run cannot mix two suites."""
+    from guardian.suite.manifest import find_suite, load_suite
+
+    target = folder / "suite"
+    shutil.copytree(find_suite(spec), target,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return str(target), load_suite(str(target)).digest
+
+
+def run_eval(codes: Mapping[str, str], only: str, env: Env, name: str) -> dict[str, Outcome]:
+    """``guardian eval --suite SNAPSHOT --samples F --only ONLY --format json --no-cache``."""
+    work = env.work
     samples = work / f"{name}.jsonl"
     with samples.open("w", encoding="utf-8") as fh:
         for task_id, code in codes.items():
             fh.write(json.dumps({"task_id": task_id, "code": code}) + "\n")
-    argv = [sys.executable, "-m", "guardian", "eval", "--suite", "humaneval", "--samples",
+    argv = [sys.executable, "-m", "guardian", "eval", "--suite", env.suite, "--samples",
             str(samples), "--only", only, "--format", "json", "--no-cache", "--quiet"]
-    if workers:
-        argv += ["--workers", str(workers)]
+    if env.workers:
+        argv += ["--workers", str(env.workers)]
     # cwd: an empty folder, so no repository's KB counterexamples are replayed
     cwd = work / "cwd"
     cwd.mkdir(exist_ok=True)
@@ -651,29 +672,29 @@ class Record:
                 "retried": self.retried}
 
 
-def measure(gens: Mapping[str, Generated], workers: int | None, work: Path
+def measure(gens: Mapping[str, Generated], env: Env
             ) -> tuple[dict[str, list[Record]], dict[str, Any]]:
     """Control runs, then base on every selected mutant, then properties on the survivors."""
-    control_base = run_eval({t: g.original for t, g in gens.items()}, "base", workers, work,
+    control_base = run_eval({t: g.original for t, g in gens.items()}, "base", env,
                             "control-base")
     broken = {t: f"control fails base: {o.outcome}" for t, o in control_base.items()
               if o.outcome != "pass"}
     records = {t: [Record(m) for m in g.selected] for t, g in gens.items() if t not in broken}
     for k, batch in in_rounds(records):
         started = time.perf_counter()
-        got = run_eval({t: r.mutant.code for t, r in batch.items()}, "base", workers, work,
+        got = run_eval({t: r.mutant.code for t, r in batch.items()}, "base", env,
                        f"base-{k}")
         for t, r in batch.items():
             r.base = got[t]
         _log(f"base round {k}: {len(batch)} mutants, "
              f"{sum(1 for r in batch.values() if r.survived_base)} survive "
              f"({time.perf_counter() - started:.0f} s)")
-    _retry_timeouts(records, "base", workers, work)
+    _retry_timeouts(records, "base", env)
     survivors = {t: [r for r in rs if r.survived_base] for t, rs in records.items()}
     survivors = {t: rs for t, rs in survivors.items() if rs}
     if survivors:
-        control_props = run_eval({t: gens[t].original for t in survivors}, "properties",
-                                 workers, work, "control-properties")
+        control_props = run_eval({t: gens[t].original for t in survivors}, "properties", env,
+                                 "control-properties")
         for t, o in control_props.items():
             if o.outcome != "pass":
                 broken[t] = (f"control fails properties: {o.outcome}"
@@ -681,28 +702,27 @@ def measure(gens: Mapping[str, Generated], workers: int | None, work: Path
                 survivors.pop(t)
     for k, batch in in_rounds(survivors):
         started = time.perf_counter()
-        got = run_eval({t: r.mutant.code for t, r in batch.items()}, "properties", workers,
-                       work, f"properties-{k}")
+        got = run_eval({t: r.mutant.code for t, r in batch.items()}, "properties", env,
+                       f"properties-{k}")
         for t, r in batch.items():
             r.props = got[t]
         _log(f"properties round {k}: {len(batch)} survivors, "
              f"{sum(1 for r in batch.values() if r.killed_by_props)} killed "
              f"({time.perf_counter() - started:.0f} s)")
-    _retry_timeouts(survivors, "properties", workers, work)
+    _retry_timeouts(survivors, "properties", env)
     for t in broken:
         records.pop(t, None)
     return records, broken
 
 
-def _retry_timeouts(records: Mapping[str, list[Record]], only: str, workers: int | None,
-                    work: Path) -> None:
+def _retry_timeouts(records: Mapping[str, list[Record]], only: str, env: Env) -> None:
     """Run timed-out mutants once more: on a loaded machine a slow pass can look like a hang."""
     stage = "base" if only == "base" else "props"
     again = {t: [r for r in rs if (o := getattr(r, stage)) is not None
                  and o.outcome == "timeout"] for t, rs in records.items()}
     again = {t: rs for t, rs in again.items() if rs}
     for k, batch in in_rounds(again):
-        got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, workers, work,
+        got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, env,
                        f"{only}-retry-{k}")
         for t, r in batch.items():
             r.retried = True
@@ -712,7 +732,7 @@ def _retry_timeouts(records: Mapping[str, list[Record]], only: str, workers: int
 
 
 def measure_heldout(path: Path, tasks: Mapping[str, Any], only_tasks: set[str] | None,
-                    workers: int | None, work: Path) -> dict[str, Any]:
+                    env: Env) -> dict[str, Any]:
     """Base and properties on a held-out file of wrong samples; outcomes only, never code.
 
     Every sample runs against both (not only those passing base), in rounds of one sample
@@ -733,12 +753,12 @@ def measure_heldout(path: Path, tasks: Mapping[str, Any], only_tasks: set[str] |
         per_task[t].append(Record(Mutant(t, "heldout", label, 0, code)))
     for only, stage in (("base", "base"), ("properties", "props")):
         for k, batch in in_rounds(per_task):
-            got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, workers, work,
+            got = run_eval({t: r.mutant.code for t, r in batch.items()}, only, env,
                            f"heldout-{only}-{k}")
             for t, r in batch.items():
                 setattr(r, stage, got[t])
             _log(f"held-out {only} round {k}: {len(batch)} samples")
-        _retry_timeouts(per_task, only, workers, work)
+        _retry_timeouts(per_task, only, env)
     results: list[dict[str, Any]] = []
     for t in sorted(per_task, key=_task_number):
         for r in per_task[t]:
@@ -908,21 +928,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="guardian-mutants-") as tmp:
         started = time.perf_counter()
-        records, broken = measure(gens, args.workers, Path(tmp))
+        suite, digest = snapshot_suite("humaneval", Path(tmp))
+        env = Env(suite, args.workers, Path(tmp))
+        records, broken = measure(gens, env)
         summary = summarise(gens, records, broken)
         heldout = None
         if not args.no_heldout:
             if args.heldout.is_file():
-                heldout = measure_heldout(args.heldout, tasks, only, args.workers, Path(tmp))
+                heldout = measure_heldout(args.heldout, tasks, only, env)
             else:
                 _log(f"held-out set {args.heldout} not found: skipped")
         elapsed = time.perf_counter() - started
     print_report(summary, records, gens, heldout, args.diffs)
-    print(f"\n{elapsed:.0f} s")
+    print(f"\nsuite: snapshot of guardian/suites/humaneval, digest {digest[:16]}; "
+          f"{elapsed:.0f} s")
     if args.json:
         out = {"settings": {"per_task": args.per_task, "seed": args.seed,
                             "tasks": sorted(only, key=_task_number) if only else "all",
                             "workers": args.workers, "operators": list(OPERATOR_NAMES),
+                            "suite_digest": digest,
                             "seconds": round(elapsed, 1)},
                **summary,
                "mutants": [r.to_json(gens[t].original) for t, rs in records.items()
