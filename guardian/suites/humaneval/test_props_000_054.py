@@ -1122,10 +1122,15 @@ def test_fib4_matches_reference(solution, reference, n):
 
 
 @pytest.mark.task("HumanEval/46")
-@given(n=st.integers(4, 60))
+@given(n=st.one_of(st.integers(4, 30), st.integers(60, 100)))
 def test_fib4_recurrence(solution, n):
     assert [solution(i) for i in range(4)] == [0, 0, 2, 0]
-    assert solution(n) == sum(solution(n - k) for k in range(1, 5))
+    got = solution(n)
+    assert got == sum(solution(n - k) for k in range(1, 5))
+    seq = [0, 0, 2, 0]
+    while len(seq) <= n:
+        seq.append(sum(seq[-4:]))
+    assert got == seq[n]  # exact: values pass 2**53 here, so float arithmetic shows
 
 
 # --------------------------------------------------------------------------------------------
@@ -1291,6 +1296,8 @@ def test_add_is_commutative_and_associative(solution, x, y, z):
     assert solution(solution(x, y), z) == solution(x, solution(y, z))
     assert solution(x, 0) == x
     assert solution(x, -x) == 0
+    big = 2**70 + abs(x)  # integer addition is exact: no detour through floats
+    assert solution(big, 1) - big == 1
 
 
 # --------------------------------------------------------------------------------------------
