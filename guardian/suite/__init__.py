@@ -17,22 +17,28 @@ from typing import Any
 __all__ = ["close", "run_check", "same"]
 
 
-def close(a: Any, b: Any, *, rel: float = 1e-6, abs_tol: float = 1e-9) -> bool:
-    """Python equality, except floats (also inside containers) compare within a tolerance."""
-    if isinstance(a, float) or isinstance(b, float):
-        if isinstance(a, bool) or isinstance(b, bool):
-            return bool(a == b)
-        if not isinstance(a, int | float) or not isinstance(b, int | float):
-            return bool(a == b)
-        if math.isnan(a) or math.isnan(b):
-            return math.isnan(a) and math.isnan(b)
-        return math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
-    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
-        return (type(a) is type(b) and len(a) == len(b)
-                and all(close(x, y, rel=rel, abs_tol=abs_tol) for x, y in zip(a, b, strict=True)))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k], rel=rel, abs_tol=abs_tol) for k in a)
-    return bool(a == b)
+def close(got: Any, expected: Any, *, rel: float = 1e-6, abs_tol: float = 1e-9) -> bool:
+    """Python equality, except that an expected float (also inside containers) is matched
+    within a tolerance.
+
+    The tolerance is for results that are floats by nature. Where the expected value is an
+    ``int``, a float answer must equal it exactly: code that computes an integer through
+    floats passes while the float is exact and fails once it loses precision.
+    """
+    if isinstance(expected, float) and not isinstance(got, bool):
+        if not isinstance(got, int | float):
+            return bool(got == expected)
+        if math.isnan(expected) or (isinstance(got, float) and math.isnan(got)):
+            return isinstance(got, float) and math.isnan(got) and math.isnan(expected)
+        return math.isclose(got, expected, rel_tol=rel, abs_tol=abs_tol)
+    if isinstance(got, list | tuple) and isinstance(expected, list | tuple):
+        return (type(got) is type(expected) and len(got) == len(expected)
+                and all(close(x, y, rel=rel, abs_tol=abs_tol)
+                        for x, y in zip(got, expected, strict=True)))
+    if isinstance(got, dict) and isinstance(expected, dict):
+        return got.keys() == expected.keys() and all(
+            close(got[k], expected[k], rel=rel, abs_tol=abs_tol) for k in got)
+    return bool(got == expected)
 
 
 def _show(args: tuple[Any, ...]) -> str:
