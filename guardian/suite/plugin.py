@@ -22,6 +22,7 @@ import inspect
 import json
 import random
 import signal
+import sys
 import time
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -398,7 +399,8 @@ class _Hooks:
         elif report.failed:
             if isinstance(exc, CandidateTimeout):
                 outcome = "timeout"
-            elif isinstance(exc, CandidateCrash | SandboxError) or call.when == "setup":
+            elif (isinstance(exc, CandidateCrash | SandboxError) or call.when == "setup"
+                  or _suite_problem(exc)):
                 outcome = "error"
             else:
                 outcome = "fail"
@@ -456,6 +458,12 @@ def _case_id(item: pytest.Item) -> str:
             rest = rest.replace(pattern, "", 1)
             break
     return f"{base}[{rest}]" if rest else base
+
+
+def _suite_problem(exc: BaseException | None) -> bool:
+    """A failure of the suite's own making (a hypothesis health check), not the code's."""
+    errors = sys.modules.get("hypothesis.errors")
+    return errors is not None and isinstance(exc, errors.FailedHealthCheck)
 
 
 def _longrepr_line(report: pytest.TestReport) -> str:
