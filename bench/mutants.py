@@ -505,16 +505,19 @@ def all_mutants(source: str, entry_point: str, task_id: str = "") -> Generated:
         except (SyntaxError, ValueError):
             continue
         gen.compiled += 1
-        line = _changed_line(original, code)
-        gen.mutants.append(Mutant(task_id, op.name, f"line {line}: {label}", line, code))
+        line, col = _changed_at(original, code)
+        gen.mutants.append(Mutant(task_id, op.name, f"line {line}:{col}: {label}", line, code))
     return gen
 
 
-def _changed_line(a: str, b: str) -> int:
+def _changed_at(a: str, b: str) -> tuple[int, int]:
+    """The first line (1-based) and column (0-based) where ``b`` differs from ``a``."""
     for i, (x, y) in enumerate(zip(a.splitlines(), b.splitlines(), strict=False), 1):
         if x != y:
-            return i
-    return min(len(a.splitlines()), len(b.splitlines())) + 1
+            col = next((j for j, (p, q) in enumerate(zip(x, y, strict=False)) if p != q),
+                       min(len(x), len(y)))
+            return i, col
+    return min(len(a.splitlines()), len(b.splitlines())) + 1, 0
 
 
 def select(mutants: Sequence[Mutant], per_task: int, seed: int, task_id: str) -> list[Mutant]:
