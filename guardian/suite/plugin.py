@@ -18,6 +18,7 @@ executor inside the sandbox, and only data crosses back.
 from __future__ import annotations
 
 import contextlib
+import copy
 import inspect
 import json
 import random
@@ -265,6 +266,46 @@ def reference(request: pytest.FixtureRequest, task: Task) -> Callable[..., Any]:
     return _run_of(request).reference(task)
 
 
+DRAWS = "$draws"
+
+
+def _is_draws(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {DRAWS} and isinstance(value[DRAWS], list)
+
+
+class _RecordingData:
+    """Stands in for hypothesis's ``st.data()`` object and keeps a copy of every draw, so a
+    failure found through interactive draws can be stored and replayed like any other."""
+
+    def __init__(self, data: Any, draws: list[Any]) -> None:
+        self._data, self._draws = data, draws
+
+    def draw(self, strategy: Any, label: Any = None) -> Any:
+        value = self._data.draw(strategy, label)
+        self._draws.append(copy.deepcopy(value))
+        return value
+
+    def __repr__(self) -> str:
+        return "data(...)"
+
+
+class _ReplayData:
+    """Replays stored draws in order; running out means the test changed (skip as stale)."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = list(values)
+
+    def draw(self, strategy: Any, label: Any = None) -> Any:
+        if not self._values:
+            from hypothesis.errors import UnsatisfiedAssumption
+
+            raise UnsatisfiedAssumption("stored draws exhausted")
+        return self._values.pop(0)
+
+    def __repr__(self) -> str:
+        return "data(<replay>)"
+
+
 class _Hooks:
     """Hooks active only during a guardian evaluation."""
 
@@ -351,7 +392,17 @@ class _Hooks:
         fixture_names = set(getattr(item, "funcargs", {}))
 
         def recording(*args: Any, **kwargs: Any) -> Any:
-            run.last_kwargs = {k: v for k, v in kwargs.items() if k not in fixture_names}
+            recorded: dict[str, Any] = {}
+            for name, value in list(kwargs.items()):
+                if name in fixture_names:
+                    continue
+                if type(value).__name__ == "DataObject" and hasattr(value, "draw"):
+                    draws: list[Any] = []
+                    kwargs[name] = _RecordingData(value, draws)
+                    recorded[name] = {DRAWS: draws}  # filled in as the test draws
+                else:
+                    recorded[name] = value
+            run.last_kwargs = recorded
             return inner(*args, **kwargs)
 
         recording._guardian_wrapped = True  # type: ignore[attr-defined]
@@ -372,8 +423,9 @@ class _Hooks:
             if not isinstance(kwargs, dict) or set(kwargs) != params - set(funcargs):
                 continue  # stale: the test's arguments changed since it was stored
             item.stash[_REPLAYED] += 1  # counted before the call: a failing replay counts too
+            given = {k: _ReplayData(v[DRAWS]) if _is_draws(v) else v for k, v in kwargs.items()}
             try:
-                inner(**funcargs, **kwargs)
+                inner(**funcargs, **given)
             except UnsatisfiedAssumption:
                 continue  # outside the task's contract (the reference refuses it)
             except BaseException:
