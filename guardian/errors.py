@@ -10,7 +10,8 @@
     │   └── LedgerError       the ledger is unreadable or a write to it failed
     └── PluginError           a rule plugin failed to load (fail closed, exit 2)
 
-Anything else escaping to the CLI is a bug in guardian (exit 3).
+Anything else escaping to the CLI is a bug in guardian (exit 3). ``Terminated`` (SIGTERM
+during an evaluation) is not an error: like KeyboardInterrupt it stops the run (exit 143).
 """
 
 from __future__ import annotations
@@ -80,3 +81,11 @@ class LedgerError(KBError):
 
 class PluginError(GuardianError):
     """A rule registered through the ``guardian.rules`` entry-point group could not be loaded."""
+
+
+class Terminated(BaseException):
+    """guardian received SIGTERM while running child processes; they were stopped first.
+
+    A BaseException, like KeyboardInterrupt: it is not an error to handle but a request to
+    stop. The CLI exits 143.
+    """

@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except SystemExit as exc:  # --help, --version, usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     from guardian import log
-    from guardian.errors import GuardianError
+    from guardian.errors import GuardianError, Terminated
 
     level = args.log_level or os.environ.get("GUARDIAN_LOG_LEVEL", "warning").lower()
     if level not in log.LEVELS:
@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except KeyboardInterrupt:
         err.write("guardian: interrupted\n")
         return 130
+    except Terminated:
+        err.write("guardian: terminated\n")
+        return 143
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:

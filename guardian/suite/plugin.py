@@ -21,6 +21,7 @@ import contextlib
 import copy
 import inspect
 import json
+import os
 import random
 import signal
 import sys
@@ -65,8 +66,9 @@ def pytest_configure(config: pytest.Config) -> None:
     spec_path = config.getoption("--guardian-run", None)
     if not spec_path:
         return
-    _private()
-    run = _Run(json.loads(Path(spec_path).read_text("utf-8")))
+    spec = json.loads(Path(spec_path).read_text("utf-8"))
+    _private(spec.get("parent"))
+    run = _Run(spec)
     run.launch()  # bubblewrap starts while pytest collects
     if run.spec.get("hypothesis", True):
         # Loaded before the test modules are imported: a @settings(...) decorator inherits
@@ -82,12 +84,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(_Hooks(run), "guardian-run")
 
 
-def _private() -> None:
-    """PR_SET_DUMPABLE 0: this process's /proc entries (environment, memory) stay private."""
+def _private(parent: int | None = None) -> None:
+    """PR_SET_DUMPABLE 0: this process's /proc entries (environment, memory) stay private;
+    PR_SET_PDEATHSIG: this worker dies with guardian, even if guardian is killed outright."""
     with contextlib.suppress(Exception):
         import ctypes
 
-        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)
+        libc = ctypes.CDLL(None)
+        libc.prctl(4, 0, 0, 0, 0)
+        if parent is not None:
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(70)  # guardian died before the death signal was armed
 
 
 class _Run:

@@ -9,6 +9,7 @@ cases is an ``error`` too: nothing is ever counted as passing without having run
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,13 +17,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from guardian.errors import InputError
+from guardian.errors import InputError, Terminated
 from guardian.sandbox.isolation import Isolation, detect
 from guardian.suite.manifest import Suite
 from guardian.suite.results import CaseResult, EvalResult, build_tasks
@@ -267,7 +269,7 @@ def _run_workers(suite: Suite, todo: list[str], codes: Mapping[str, str], *, onl
     kinds = {str(p): suite.kind_of(p) for p in suite.test_files("all")}
     uses_hypothesis = any(_mentions_hypothesis(Path(f)) for f in files)
     pool: list[_Worker] = []
-    with tempfile.TemporaryDirectory(prefix="guardian-eval-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="guardian-eval-") as tmp, _terminate_cleanly():
         ini = Path(tmp) / "pytest.ini"
         ini.write_text(_PYTEST_INI, encoding="utf-8")
         try:
@@ -327,6 +329,7 @@ def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
         "seed": suite.seed, "max_examples": suite.max_examples,
         "limits": suite.limits.to_json(), "isolation": isolation.to_json(),
         "slot": slot, "results": str(results), "hypothesis": hypothesis,
+        "parent": os.getpid(),
         "counterexamples": [c.to_json() for t in share for c in cxs.get(t, [])],
     }
     spec_path = work / "spec.json"
@@ -341,6 +344,23 @@ def _start_worker(suite: Suite, tmp: Path, slot: int, share: list[str], *,
                                 stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     return _Worker(proc, results, log_path, share)
+
+
+@contextlib.contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """Turn SIGTERM into an exception while workers run, so they are killed, not orphaned."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise Terminated("terminated")
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _mentions_hypothesis(path: Path) -> bool:
