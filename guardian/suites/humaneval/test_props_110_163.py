@@ -10,10 +10,16 @@ solution which follows the docstring is not flagged.
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from guardian.suite import close, same
+
+
+def _fewer(n):
+    """Lower the example count for a sweep property (never raise it above the suite's)."""
+    return settings(max_examples=min(n, settings.default.max_examples))
+
 
 small_ints = st.integers(-50, 50)
 # Integers past 2**53 (where floats stop being exact), up to about 2**64: hypothesis draws small
@@ -786,6 +792,15 @@ def test_is_equal_to_sum_even_matches_reference(solution, reference, n):
 
 
 @pytest.mark.task("HumanEval/138")
+@_fewer(10)
+@given(start=st.integers(-12, 0))
+def test_is_equal_to_sum_even_small_values_match_reference(solution, reference, start):
+    # every n from 0 to 27 in each example (boundaries 6, 8 and 10 are not left to chance)
+    for n in range(start, start + 40):
+        same(solution, reference, n)
+
+
+@pytest.mark.task("HumanEval/138")
 @given(n=st.integers(-10, 500))
 def test_is_equal_to_sum_even_monotone(solution, n):
     result = solution(n)
@@ -1109,6 +1124,14 @@ prime_candidates = st.one_of(st.integers(1, 60), st.integers(1, 3000),
 @given(n=prime_candidates, x=st.integers(-100, 100), y=st.integers(-100, 100))
 def test_x_or_y_matches_reference(solution, reference, n, x, y):
     same(solution, reference, n, x, y)
+
+
+@pytest.mark.task("HumanEval/150")
+@_fewer(10)
+@given(x=st.integers(-100, 100), y=st.integers(-100, 100))
+def test_x_or_y_small_n_match_reference(solution, reference, x, y):
+    for n in range(1, 100):  # every n below 100 in each example
+        same(solution, reference, n, x, y)
 
 
 @pytest.mark.task("HumanEval/150")
@@ -1459,6 +1482,15 @@ def test_string_to_md5_shape(solution, text):
        b=st.one_of(st.integers(1, 12), st.integers(1, 200)))
 def test_generate_integers_matches_reference(solution, reference, a, b):
     same(solution, reference, a, b)
+
+
+@pytest.mark.task("HumanEval/163")
+@_fewer(3)
+@given(top=st.integers(12, 14))
+def test_generate_integers_every_small_pair_matches_reference(solution, reference, top):
+    for a in range(1, top):
+        for b in range(1, top):
+            same(solution, reference, a, b)
 
 
 @pytest.mark.task("HumanEval/163")
