@@ -55,6 +55,37 @@ def _primitive_group(max_leaves: int = 8) -> st.SearchStrategy[str]:
         max_leaves=max_leaves)
 
 
+# alphabets rich in regular-expression metacharacters (each with a plain letter, so that keys
+# built from them are found often): code that hands a key to ``re`` unescaped goes wrong here
+_META_ALPHABETS = ["a.*", "a+?", "a()", "a[]", "a\\^$", "a|{}", "aA. ", "a.(\\", "Aa*?"]
+
+
+def _words_and_key(min_key: int = 0, max_key: int = 3) -> st.SearchStrategy[
+        tuple[list[str], str]]:
+    """(words, key) over one of the metacharacter alphabets."""
+    return st.sampled_from(_META_ALPHABETS).flatmap(lambda alphabet: st.tuples(
+        st.lists(st.text(alphabet=alphabet, max_size=5), max_size=10),
+        st.text(alphabet=alphabet, min_size=min_key, max_size=max_key)))
+
+
+def _join_with_spaces(draw, items: list[str]) -> str:
+    """``items`` joined by runs of one to three spaces, with a few spaces before and after."""
+    out = [" " * draw(st.integers(0, 2))]
+    for i, item in enumerate(items):
+        if i:
+            out.append(" " * draw(st.integers(1, 3)))
+        out.append(item)
+    out.append(" " * draw(st.integers(0, 2)))
+    return "".join(out)
+
+
+# integers past 2**53, where arithmetic through floats loses precision (hypothesis favours round
+# numbers, often exact as floats: an odd one past 2**53 never is)
+_odd_huge = st.integers(2**53, 2**64).map(lambda n: n | 1)
+_huge_ints = st.one_of(st.integers(-(2**64), 2**64),
+                       _odd_huge.flatmap(lambda n: st.sampled_from([n, -n])))
+
+
 def _depth(group: str) -> int:
     depth = best = 0
     for ch in group:
@@ -130,7 +161,9 @@ def test_separate_paren_groups_recovers_the_groups(solution, groups, sep):
 @given(number=st.one_of(
     st.floats(0.0, 1e6, exclude_min=True, allow_nan=False),
     st.integers(1, 10**6).map(float),
-    st.floats(0.0, 2.0, exclude_min=True)))
+    st.floats(0.0, 2.0, exclude_min=True),
+    st.floats(1e-12, 1e-3),
+    st.floats(1e15, 1e300)))
 def test_truncate_number_matches_reference(solution, reference, number):
     same(solution, reference, number)
 
@@ -147,7 +180,8 @@ def test_truncate_number_is_the_exact_fraction(solution, whole, sixty_fourths):
 # HumanEval/3 below_zero
 
 @pytest.mark.task("HumanEval/3")
-@given(operations=st.lists(st.integers(-10, 10), max_size=15))
+@given(operations=st.one_of(st.lists(st.integers(-10, 10), max_size=15),
+                           st.lists(st.one_of(st.integers(-10, 10), _huge_ints), max_size=6)))
 def test_below_zero_matches_reference(solution, reference, operations):
     same(solution, reference, operations)
 
@@ -166,6 +200,8 @@ def test_below_zero_prefix_sums(solution, operations, more):
         assert solution(operations + more)
     # a deposit that covers every withdrawal keeps the balance at or above zero
     assert not solution([sum(-op for op in operations if op < 0), *operations])
+    big = 2**60 + sum(abs(op) for op in operations)  # exact: a float balance rounds the 1 away
+    assert solution([big, -big - 1]) and not solution([big, -big])
 
 
 # --------------------------------------------------------------------------------------------
@@ -214,9 +250,11 @@ def test_intersperse_shape(solution, numbers, delimeter):
 # HumanEval/6 parse_nested_parens
 
 @pytest.mark.task("HumanEval/6")
-@given(groups=st.lists(_primitive_group(12), min_size=1, max_size=6))
-def test_parse_nested_parens_matches_reference(solution, reference, groups):
+@given(groups=st.lists(_primitive_group(12), min_size=1, max_size=6), data=st.data())
+def test_parse_nested_parens_matches_reference(solution, reference, groups, data):
     same(solution, reference, " ".join(groups))
+    # runs of spaces between the groups and spaces around them: still only the groups count
+    same(solution, reference, _join_with_spaces(data.draw, groups))
 
 
 @pytest.mark.task("HumanEval/6")
@@ -236,8 +274,10 @@ _ab_words = st.lists(st.text(alphabet="abA", max_size=5), max_size=10)
 
 
 @pytest.mark.task("HumanEval/7")
-@given(strings=_ab_words, substring=st.text(alphabet="abA", max_size=3))
-def test_filter_by_substring_matches_reference(solution, reference, strings, substring):
+@given(case=st.one_of(st.tuples(_ab_words, st.text(alphabet="abA", max_size=3)),
+                      _words_and_key()))
+def test_filter_by_substring_matches_reference(solution, reference, case):
+    strings, substring = case
     same(solution, reference, strings, substring)
 
 
@@ -254,7 +294,9 @@ def test_filter_by_substring_splits_over_concatenation(solution, first, second, 
 # HumanEval/8 sum_product
 
 @pytest.mark.task("HumanEval/8")
-@given(numbers=st.lists(_small_ints, max_size=10))
+@given(numbers=st.one_of(st.lists(_small_ints, max_size=10),
+                        st.lists(st.one_of(_small_ints, st.integers(-(2**40), 2**40), _huge_ints),
+                                 max_size=6)))
 def test_sum_product_matches_reference(solution, reference, numbers):
     same(solution, reference, numbers)
 
@@ -274,7 +316,8 @@ def test_sum_product_is_order_invariant_and_multiplicative(solution, numbers, da
 # HumanEval/9 rolling_max
 
 @pytest.mark.task("HumanEval/9")
-@given(numbers=st.lists(st.integers(-50, 50), max_size=15))
+@given(numbers=st.one_of(st.lists(st.integers(-50, 50), max_size=15),
+                        st.lists(st.one_of(st.integers(-50, 50), _huge_ints), max_size=10)))
 def test_rolling_max_matches_reference(solution, reference, numbers):
     same(solution, reference, numbers)
 
@@ -381,7 +424,12 @@ def _gcd_pair(draw):
 
 
 @pytest.mark.task("HumanEval/13")
-@given(pair=st.one_of(st.tuples(st.integers(0, 10**5), st.integers(0, 10**5)), _gcd_pair()))
+@given(pair=st.one_of(
+    st.tuples(st.integers(0, 10**5), st.integers(0, 10**5)), _gcd_pair(),
+    # one operand past 2**53, the other small: Euclid through float division goes wrong, and a
+    # correct countdown from the smaller operand stays cheap
+    st.tuples(st.one_of(st.integers(2**53, 2**64), _odd_huge), st.integers(1, 5000)).flatmap(
+        lambda ab: st.sampled_from([ab, ab[::-1], (ab[0] - ab[0] % ab[1], ab[1])]))))
 def test_greatest_common_divisor_matches_reference(solution, reference, pair):
     same(solution, reference, *pair)
 
@@ -455,9 +503,11 @@ _notes = st.lists(st.sampled_from(["o", "o|", ".|"]), max_size=15)
 
 
 @pytest.mark.task("HumanEval/17")
-@given(notes=_notes)
-def test_parse_music_matches_reference(solution, reference, notes):
+@given(notes=_notes, data=st.data())
+def test_parse_music_matches_reference(solution, reference, notes, data):
     same(solution, reference, " ".join(notes))
+    # runs of spaces between the notes and spaces around them separate notes too
+    same(solution, reference, _join_with_spaces(data.draw, notes))
 
 
 @pytest.mark.task("HumanEval/17")
@@ -481,6 +531,14 @@ def test_how_many_times_matches_reference(solution, reference, string, substring
 
 
 @pytest.mark.task("HumanEval/18")
+@given(case=_words_and_key(min_key=1, max_key=3))
+def test_how_many_times_matches_reference_on_special_characters(solution, reference, case):
+    # regular-expression metacharacters and both cases: the substring is literal text
+    words, substring = case
+    same(solution, reference, "".join(words), substring)
+
+
+@pytest.mark.task("HumanEval/18")
 @given(ch=st.sampled_from("ab"), n=st.integers(0, 12), k=st.integers(1, 4),
        parts=st.tuples(st.text(alphabet="ab", max_size=8), st.text(alphabet="ab", max_size=8)))
 def test_how_many_times_counts_overlaps(solution, ch, n, k, parts):
@@ -500,9 +558,11 @@ _numeral_lists = st.lists(st.sampled_from(_WORDS), max_size=12)
 
 
 @pytest.mark.task("HumanEval/19")
-@given(words=_numeral_lists)
-def test_sort_numbers_matches_reference(solution, reference, words):
+@given(words=_numeral_lists, data=st.data())
+def test_sort_numbers_matches_reference(solution, reference, words, data):
     same(solution, reference, " ".join(words))
+    # runs of spaces between the numerals and spaces around them
+    same(solution, reference, _join_with_spaces(data.draw, words))
 
 
 @pytest.mark.task("HumanEval/19")
@@ -634,7 +694,7 @@ def test_strlen_adds_over_concatenation(solution, first, second):
 # HumanEval/24 largest_divisor  (n >= 2: for n = 1 there is no divisor smaller than n)
 
 @pytest.mark.task("HumanEval/24")
-@given(n=st.one_of(st.integers(2, 300), st.integers(2, 20000),
+@given(n=st.one_of(st.integers(2, 300), st.integers(2, 20000), st.sampled_from(range(2, 400)),
                    st.sampled_from(_PRIMES).map(lambda p: p * p),
                    st.tuples(st.sampled_from(_PRIMES), st.sampled_from(_PRIMES))
                    .map(lambda pq: pq[0] * pq[1])))
@@ -655,10 +715,16 @@ def test_largest_divisor_is_n_over_its_smallest_prime(solution, p, k):
 # HumanEval/25 factorize  (n >= 2)
 
 _products = st.lists(st.sampled_from(_PRIMES[:12]), min_size=1, max_size=8).map(math.prod)
+# primes up to 400 (17, 19, 23, ... 397 too) in products up to ~2**70: trial division by the
+# canonical solution stays cheap, while float division (n / p) loses the factors past 2**53
+_big_products = st.one_of(
+    st.lists(st.sampled_from(_PRIMES), min_size=1, max_size=5).map(math.prod),
+    st.lists(st.sampled_from(_PRIMES[:30]), min_size=8, max_size=14).map(math.prod),
+    st.tuples(st.integers(50, 62), st.sampled_from(_PRIMES)).map(lambda t: 2**t[0] * t[1]))
 
 
 @pytest.mark.task("HumanEval/25")
-@given(n=st.one_of(st.integers(2, 10**6), _products,
+@given(n=st.one_of(st.integers(2, 10**6), _products, _big_products, st.sampled_from(range(2, 400)),
                    st.sampled_from(_PRIMES).map(lambda p: p * p)))
 def test_factorize_matches_reference(solution, reference, n):
     same(solution, reference, n)
@@ -734,8 +800,10 @@ def test_concatenate_is_a_homomorphism(solution, first, second):
 # HumanEval/29 filter_by_prefix
 
 @pytest.mark.task("HumanEval/29")
-@given(strings=_ab_words, prefix=st.text(alphabet="abA", max_size=3))
-def test_filter_by_prefix_matches_reference(solution, reference, strings, prefix):
+@given(case=st.one_of(st.tuples(_ab_words, st.text(alphabet="abA", max_size=3)),
+                      _words_and_key()))
+def test_filter_by_prefix_matches_reference(solution, reference, case):
+    strings, prefix = case
     same(solution, reference, strings, prefix)
 
 
@@ -772,7 +840,7 @@ def test_get_positive_splits_over_concatenation(solution, first, second):
 # HumanEval/31 is_prime
 
 @pytest.mark.task("HumanEval/31")
-@given(n=st.one_of(st.integers(-10, 200), st.integers(2, 20000),
+@given(n=st.one_of(st.integers(-10, 200), st.integers(2, 20000), st.sampled_from(range(0, 400)),
                    st.sampled_from(_PRIMES).map(lambda p: p * p),
                    st.sampled_from([561, 1105, 1729, 2465, 2821, 6601, 8911, 10585, 15841])))
 def test_is_prime_matches_reference(solution, reference, n):
@@ -833,10 +901,27 @@ def _monotone_poly(draw):
     return xs
 
 
+@st.composite
+def _far_root_poly(draw):
+    """(8x - k) * (x^(2m) + a) with a >= 1: one real root k/8, anywhere in [-1000, 1000]."""
+    k = draw(st.one_of(st.integers(-8000, 8000), st.sampled_from([-8000, 8000, -7999, 4001])))
+    m = draw(st.integers(0, 2))
+    a = draw(st.integers(1, 50))
+    # (8x - k) * (a + x^(2m)) = -ka + 8a x + ... - k x^(2m) + 8 x^(2m+1); m = 0 is linear
+    xs = [0] * (2 * m + 2)
+    xs[0] += -k * a
+    xs[1] += 8 * a
+    xs[2 * m] += -k
+    xs[2 * m + 1] += 8
+    return xs
+
+
 @pytest.mark.task("HumanEval/32")
-@given(xs=_monotone_poly())
+@given(xs=st.one_of(_monotone_poly(), _far_root_poly()))
 def test_find_zero_matches_reference_when_the_root_is_unique(solution, reference, xs):
-    # the slope is at least 1 everywhere, so |poly(x)| < 1e-4 puts x within 1e-4 of the root
+    # the slope is at least 1 everywhere (monotone) or at least 8 at the root (far root, up to
+    # +-1000: a search confined to a small interval or a few Newton steps from 0 misses it),
+    # so |poly(x)| < 1e-4 puts x within 1e-4 of the root
     same(solution, reference, xs, rel=0.0, abs_tol=2e-4)
 
 
@@ -890,6 +975,8 @@ def test_unique_is_sorted_distinct_and_order_free(solution, xs, data):
 @pytest.mark.task("HumanEval/35")
 @given(xs=st.one_of(st.lists(st.integers(-100, 100), min_size=1, max_size=15),
                    st.lists(st.integers(-100, -1), min_size=1, max_size=8),
+                   st.lists(_huge_ints, min_size=1, max_size=8),
+                   st.lists(st.integers(-(10**12), -1000), min_size=1, max_size=8),
                    st.lists(_floats, min_size=1, max_size=8)))
 def test_max_element_matches_reference(solution, reference, xs):
     same(solution, reference, xs)
@@ -1022,7 +1109,7 @@ def test_triples_sum_to_zero_order_and_planted_triples(solution, xs, a, b, data)
 # HumanEval/41 car_race_collision
 
 @pytest.mark.task("HumanEval/41")
-@given(n=st.integers(0, 10**4))
+@given(n=st.one_of(st.integers(0, 10**4), st.integers(2**26, 2**34)))
 def test_car_race_collision_matches_reference(solution, reference, n):
     same(solution, reference, n)
 
@@ -1040,7 +1127,8 @@ def test_car_race_collision_every_pair_meets_once(solution, n):
 
 @pytest.mark.task("HumanEval/42")
 @given(xs=st.one_of(st.lists(st.integers(-100, 100), max_size=15), st.lists(_eighths,
-                                                                          max_size=8)))
+                                                                          max_size=8),
+                   st.lists(st.one_of(st.integers(-100, 100), _huge_ints), max_size=8)))
 def test_incr_list_matches_reference(solution, reference, xs):
     same(solution, reference, xs)
 
@@ -1077,13 +1165,15 @@ def test_pairs_sum_to_zero_order_and_planted_pairs(solution, xs, a, data):
 # HumanEval/44 change_base  (x >= 1: the canonical solution gives '' for 0)
 
 @pytest.mark.task("HumanEval/44")
-@given(x=st.one_of(st.integers(1, 100), st.integers(1, 10**6)), base=st.integers(2, 9))
+@given(x=st.one_of(st.integers(1, 100), st.integers(1, 10**6), st.integers(2**53, 2**64),
+                   _odd_huge),
+       base=st.integers(2, 9))
 def test_change_base_matches_reference(solution, reference, x, base):
     same(solution, reference, x, base)
 
 
 @pytest.mark.task("HumanEval/44")
-@given(x=st.integers(1, 10**6), base=st.integers(2, 9))
+@given(x=st.one_of(st.integers(1, 10**6), st.integers(1, 2**64)), base=st.integers(2, 9))
 def test_change_base_round_trips(solution, x, base):
     got = solution(x, base)
     assert got and got[0] != "0"
@@ -1094,7 +1184,8 @@ def test_change_base_round_trips(solution, x, base):
 # --------------------------------------------------------------------------------------------
 # HumanEval/45 triangle_area
 
-_lengths = st.one_of(st.integers(1, 1000), st.floats(0.01, 1000.0))
+_lengths = st.one_of(st.integers(1, 1000), st.floats(0.01, 1000.0), st.integers(1, 10**9),
+                   st.floats(1.0, 1e9))
 
 
 @pytest.mark.task("HumanEval/45")
@@ -1199,13 +1290,15 @@ def test_is_palindrome_reversal_and_mirroring(solution, text, ch):
 
 @pytest.mark.task("HumanEval/49")
 @given(n=st.one_of(st.integers(0, 100), st.integers(0, 5000)),
-       p=st.one_of(st.integers(2, 200), st.integers(2, 10**6)))
+       p=st.one_of(st.integers(2, 200), st.integers(2, 10**6), st.integers(2**53, 2**64),
+                   _odd_huge))
 def test_modp_matches_reference(solution, reference, n, p):
     same(solution, reference, n, p)
 
 
 @pytest.mark.task("HumanEval/49")
-@given(a=st.integers(0, 3000), b=st.integers(0, 3000), p=st.integers(2, 10**6))
+@given(a=st.integers(0, 3000), b=st.integers(0, 3000),
+       p=st.one_of(st.integers(2, 10**6), _odd_huge))
 def test_modp_is_multiplicative(solution, a, b, p):
     x, y = solution(a, p), solution(b, p)
     assert 0 <= x < p
@@ -1304,12 +1397,26 @@ def test_add_is_commutative_and_associative(solution, x, y, z):
 # HumanEval/54 same_chars
 
 _abcde = st.text(alphabet="abcde", max_size=10)
+# per example one alphabet: case pairs, digits, spaces, punctuation and metacharacters
+_mixed_chars = st.sampled_from(["aAbB", "abAB1", "ab .", "a*.?", "aé É", "a1!(", "zZ \t"]).flatmap(
+    lambda alphabet: st.text(alphabet=alphabet, max_size=8))
 
 
 @pytest.mark.task("HumanEval/54")
 @given(s0=_abcde, s1=st.one_of(_abcde, _abcde.map(lambda s: s[::-1] * 2)))
 def test_same_chars_matches_reference(solution, reference, s0, s1):
     same(solution, reference, s0, s1)
+
+
+@pytest.mark.task("HumanEval/54")
+@given(s0=_mixed_chars, data=st.data())
+def test_same_chars_matches_reference_on_mixed_characters(solution, reference, s0, data):
+    # the other word: a shuffle of this one, with one character changed or its case swapped
+    chars = list(data.draw(st.permutations(s0)))
+    if chars:
+        i = data.draw(st.integers(0, len(chars) - 1))
+        chars[i] = data.draw(st.sampled_from([chars[i], chars[i].swapcase(), " ", "1", "."]))
+    same(solution, reference, s0, "".join(chars) + "".join(chars[:2]))
 
 
 @pytest.mark.task("HumanEval/54")
