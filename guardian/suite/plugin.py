@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import inspect
 import json
 import os
@@ -399,6 +400,10 @@ class _Hooks:
             inner = inner._guardian_inner
         fixture_names = set(getattr(item, "funcargs", {}))
 
+        # functools.wraps: with derandomize, hypothesis seeds each test from the digest of its
+        # inner function's source and signature; it follows __wrapped__ to the test itself, so
+        # every property keeps its own seed, independent of this file.
+        @functools.wraps(inner)
         def recording(*args: Any, **kwargs: Any) -> Any:
             recorded: dict[str, Any] = {}
             for name, value in list(kwargs.items()):
