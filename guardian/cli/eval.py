@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -169,5 +168,3 @@ def _text(result: Any, out: TextIO) -> None:
               f"{result.timings.get('total_seconds', 0):.1f} s\n")
     out.write(f"isolation: {iso.get('level')} (network {iso.get('network')})"
               + (f" — {'; '.join(iso.get('notes') or [])}" if iso.get("notes") else "") + "\n")
-    if sys.flags.dev_mode:  # pragma: no cover - debugging aid
-        out.write(json.dumps(result.settings) + "\n")

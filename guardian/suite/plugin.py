@@ -141,8 +141,8 @@ class _Run:
             raise self.load_error
         if self.executor is None:
             if self.sandbox is None:
-                self.sandbox = Sandbox(self.isolation, limits=self.limits,
-                                       slot=int(self.spec.get("slot", 0)))
+                self.launch()
+            assert self.sandbox is not None
             source = self.codes.get(task_id)
             if source is None:
                 raise SandboxError(f"no code given for {task_id}")
@@ -179,10 +179,7 @@ class _Run:
         ex = self.executor_for(task_id)
         try:
             result = ex.call(fn, args, kwargs)
-        except CandidateRaised as exc:
-            self.last_call["raised"] = str(exc)[:500]
-            raise
-        except (CandidateTimeout, CandidateCrash) as exc:
+        except (CandidateRaised, CandidateTimeout, CandidateCrash) as exc:
             self.last_call["raised"] = str(exc)[:500]
             raise
         self.last_call["returned"] = _short(result)
