@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 from typing import Any, TextIO
 
 
@@ -53,6 +51,9 @@ def run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def run_setup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import shutil
+    import subprocess
+
     if shutil.which("bwrap"):
         out.write(f"bubblewrap present: {shutil.which('bwrap')}\n")
         return 0
